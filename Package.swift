@@ -1,0 +1,72 @@
+// swift-tools-version: 6.0
+// Spoor: a forensic log scanner. Library modules are named by what they do; `spoor` is a thin CLI over them.
+import PackageDescription
+
+let package = Package(
+    name: "spoor",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "spoor", targets: ["spoor"]),
+        .executable(name: "spoor-corpus", targets: ["spoor-corpus"]),
+        .library(name: "Scanning", targets: ["Scanning"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // System-library shims: module map and header only. Each is imported by exactly one Swift type.
+        .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // zlib, wrapped once (inflate for evidence, deflate for the corpus generator).
+        .target(name: "ZlibCodec", dependencies: ["CZlib"]),
+        // Evidence discovery, read-only opening, compression sniffing, decompression, SHA-256.
+        .target(name: "EvidenceInput", dependencies: [
+            "ZlibCodec",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Line-aligned chunks with line numbers and byte offsets; over-long line limits.
+        .target(name: "LineChunking", dependencies: ["EvidenceInput"]),
+        // Records from lines: syslog header fields (more families later), time text.
+        .target(name: "RecordParsing", dependencies: []),
+        // The one PCRE2 wrapper: compile, JIT, match data, limits; literal gates.
+        .target(name: "PatternMatching", dependencies: ["CPCRE2"]),
+        // Sigma-LF loader, value compilation, conditions, captures.
+        .target(name: "DetectionRules", dependencies: [
+            "PatternMatching", "RecordParsing", "Yams",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // The report model (Codable): evidence, rules, findings.
+        .target(name: "ExposureReport", dependencies: []),
+        // Exporters: JSON report, human summary.
+        .target(name: "ReportExport", dependencies: ["ExposureReport"]),
+        // The pipeline: the only place with threads.
+        .target(name: "Scanning", dependencies: [
+            "EvidenceInput", "LineChunking", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Deterministic generator of realistic host log trees (samples/ and benchmark corpora).
+        .target(name: "CorpusGeneration", dependencies: ["ZlibCodec"]),
+        .executableTarget(name: "spoor-corpus", dependencies: [
+            "CorpusGeneration",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "spoor", dependencies: [
+            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "ZlibCodecTests", dependencies: ["ZlibCodec"]),
+        .testTarget(name: "EvidenceInputTests", dependencies: ["EvidenceInput", "ZlibCodec"]),
+        .testTarget(name: "LineChunkingTests", dependencies: ["LineChunking", "EvidenceInput"]),
+        .testTarget(name: "RecordParsingTests", dependencies: ["RecordParsing"]),
+        .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
+        .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing"]),
+        .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
+        .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["ExposureReport", "ZlibCodec"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

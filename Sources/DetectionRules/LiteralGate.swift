@@ -1,0 +1,66 @@
+import PatternMatching
+
+/// Derives a rule's gate: literals of which every matching line contains at least one.
+///
+/// An `and` needs only its best part's gate; an `or` (a value list, a list of maps, `1 of`) needs a gate
+/// for every branch; `not`, `null` and `exists` give none (the rule then sees every line in scope).
+enum LiteralGate {
+    static func gate(of condition: Condition, selections: [Selection]) -> [LiteralPrefilter.Literal]? {
+        switch condition {
+        case .selection(let index): return gate(of: selections[index])
+        case .not: return nil
+        case .and(let parts): return best(parts.map { gate(of: $0, selections: selections) })
+        case .or(let parts): return union(parts.map { gate(of: $0, selections: selections) })
+        case .quantified(let isAll, let indexes):
+            let gates = indexes.map { gate(of: selections[$0]) }
+            return isAll ? best(gates) : union(gates)
+        }
+    }
+
+    static func gate(of selection: Selection) -> [LiteralPrefilter.Literal]? {
+        switch selection.body {
+        case .keywords(let patterns, let requiresAll):
+            let gates = patterns.map { literalGate(of: $0) }
+            return requiresAll ? best(gates) : union(gates)
+        case .maps(let maps):
+            return union(maps.map { map in best(map.map { gate(of: $0) }) })
+        }
+    }
+
+    static func gate(of test: FieldTest) -> [LiteralPrefilter.Literal]? {
+        let gates = test.values.map { value -> [LiteralPrefilter.Literal]? in
+            if case .pattern(let pattern) = value { return literalGate(of: pattern) }
+            return nil
+        }
+        return test.requiresAll ? best(gates) : union(gates)
+    }
+
+    /// The literal recorded when the pattern was compiled from a Sigma value.
+    static func literalGate(of pattern: CompiledPattern) -> [LiteralPrefilter.Literal]? {
+        // Recompute from the compiled source: plain values were escaped, so reading it as a regex finds
+        // the same literal; `|re` values are read as written.
+        guard let literal = RegexLiteralExtractor.requiredLiteral(in: pattern.source, isCaseless: pattern.options.contains(.caseless)) else { return nil }
+        return [literal]
+    }
+
+    /// Of alternatives that are each sufficient, the most selective (fewest, longest literals).
+    static func best(_ gates: [[LiteralPrefilter.Literal]?]) -> [LiteralPrefilter.Literal]? {
+        let present = gates.compactMap { $0 }
+        return present.max { score($0) < score($1) }
+    }
+
+    /// All branches must be gated, and any of their literals admits the line.
+    static func union(_ gates: [[LiteralPrefilter.Literal]?]) -> [LiteralPrefilter.Literal]? {
+        var result: [LiteralPrefilter.Literal] = []
+        for gate in gates {
+            guard let gate else { return nil }
+            for literal in gate where !result.contains(literal) { result.append(literal) }
+        }
+        return result.isEmpty ? nil : result
+    }
+
+    private static func score(_ literals: [LiteralPrefilter.Literal]) -> Double {
+        let shortest = literals.map(\.bytes.count).min() ?? 0
+        return Double(shortest) - Double(literals.count) * 0.5
+    }
+}

@@ -1,0 +1,208 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+import ZlibCodec
+
+/// Reads one evidence file read-only and hands out its decompressed bytes, hashing what is stored.
+///
+/// Contract:
+/// - The file is opened `O_RDONLY` and never written; nothing is created beside it.
+/// - Compression is detected from the first bytes (gzip `1f 8b`), never from the name.
+/// - ``read(into:)`` returns decompressed bytes until it returns 0 at the end. On damage it first returns
+///   every byte decoded before the damage, then throws ``InputError``; later calls return 0.
+/// - ``finish()`` reads whatever stored bytes were not consumed, so the SHA-256 always covers the whole
+///   file as stored, damaged or not.
+public final class EvidenceReader {
+    /// The evidence this reader reads.
+    public let file: EvidenceFile
+    /// The compression found from the content.
+    public private(set) var compression: Compression = .none
+    /// Stored bytes read so far (all of them once ``finish()`` has run).
+    public private(set) var storedBytes: Int64 = 0
+    /// Decompressed bytes handed out so far.
+    public private(set) var decompressedBytes: Int64 = 0
+    /// Gzip members that decoded completely and passed their integrity check.
+    public var gzipMembers: Int { decoder?.membersCompleted ?? 0 }
+    /// Stored bytes after the last gzip member that are not gzip data (not scanned).
+    public var trailingGarbageBytes: Int { decoder?.trailingGarbageBytes ?? 0 }
+
+    private let descriptor: Int32
+    private var hasher = SHA256()
+    private var decoder: GzipDecoder?
+    private var rawBuffer: [UInt8]
+    private var rawStart = 0
+    private var rawEnd = 0
+    private var isAtStoredEnd = false
+    private var hasFailed = false
+    private var hasSniffed = false
+
+    /// Opens `file` for reading (standard input when it has no path).
+    public init(file: EvidenceFile, readSize: Int = 1 << 20) throws(InputError) {
+        self.file = file
+        rawBuffer = [UInt8](repeating: 0, count: max(readSize, 4096))
+        if let path = file.filesystemPath {
+            let opened = open(path, O_RDONLY | O_CLOEXEC)
+            guard opened >= 0 else { throw .unreadable(path: file.displayPath, reason: String(cString: strerror(errno))) }
+            descriptor = opened
+        } else {
+            descriptor = STDIN_FILENO
+        }
+    }
+
+    deinit {
+        if descriptor != STDIN_FILENO { close(descriptor) }
+    }
+
+    /// Fills `buffer` with decompressed bytes; 0 means the end of the evidence.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
+        if hasFailed || buffer.count == 0 { return 0 }
+        if !hasSniffed { try sniff() }
+        while true {
+            if rawStart == rawEnd && !isAtStoredEnd { try fillRaw() }
+            switch compression {
+            case .none:
+                let available = rawEnd - rawStart
+                if available == 0 { return 0 }
+                let count = min(available, buffer.count)
+                rawBuffer.withUnsafeBytes { raw in
+                    buffer.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: count)
+                }
+                rawStart += count
+                decompressedBytes += Int64(count)
+                return count
+            case .gzip:
+                guard let decoder else { return 0 }
+                if rawStart == rawEnd && isAtStoredEnd {
+                    do { try decoder.finish() } catch {
+                        hasFailed = true
+                        throw .damaged(path: file.displayPath, reason: error.description, storedOffset: Int64(decoder.consumedBytes), decompressedOffset: decompressedBytes, isChecksumFailure: false)
+                    }
+                    return 0
+                }
+                let attempt: Result<GzipDecodeStep, GzipError> = rawBuffer.withUnsafeBytes { raw in
+                    do throws(GzipError) {
+                        return .success(try decoder.decode(UnsafeRawBufferPointer(rebasing: raw[rawStart..<rawEnd]), into: buffer))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                let step: GzipDecodeStep
+                switch attempt {
+                case .success(let value): step = value
+                case .failure(let error):
+                    hasFailed = true
+                    var isChecksum = false
+                    if case .checksumMismatch = error { isChecksum = true }
+                    throw .damaged(path: file.displayPath, reason: error.description, storedOffset: Int64(decoder.consumedBytes), decompressedOffset: decompressedBytes, isChecksumFailure: isChecksum)
+                }
+                rawStart += step.consumed
+                decompressedBytes += Int64(step.produced)
+                if step.produced > 0 { return step.produced }
+                if step.consumed == 0 && !isAtStoredEnd {
+                    // The decoder needs more than the bytes left (a member boundary split across reads).
+                    try compactAndFill()
+                } else if step.consumed == 0 && isAtStoredEnd {
+                    // One lone byte after the last member: trailing garbage.
+                    rawStart = rawEnd
+                    return 0
+                }
+            }
+        }
+    }
+
+    /// Reads the rest of the stored bytes into the hash and returns the file's SHA-256 (lower-case hex).
+    /// Call once, after reading (or after an error).
+    public func finish() -> String {
+        while !isAtStoredEnd {
+            rawStart = rawEnd
+            do { try fillRaw() } catch { break }
+        }
+        return hasher.finalize().map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    private func sniff() throws(InputError) {
+        hasSniffed = true
+        try fillRaw()
+        if rawEnd - rawStart >= 2 && rawBuffer[rawStart] == 0x1f && rawBuffer[rawStart + 1] == 0x8b {
+            compression = .gzip
+            do { decoder = try GzipDecoder() } catch {
+                throw .damaged(path: file.displayPath, reason: error.description, storedOffset: 0, decompressedOffset: 0, isChecksumFailure: false)
+            }
+        }
+    }
+
+    private func compactAndFill() throws(InputError) {
+        let leftover = rawEnd - rawStart
+        if leftover > 0 && rawStart > 0 {
+            rawBuffer.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: leftover)
+            }
+        }
+        rawStart = 0
+        rawEnd = leftover
+        try readMore()
+    }
+
+    private func fillRaw() throws(InputError) {
+        rawStart = 0
+        rawEnd = 0
+        try readMore()
+    }
+
+    private func readMore() throws(InputError) {
+        while rawEnd < rawBuffer.count {
+            let count = rawBuffer.withUnsafeMutableBytes { raw in
+                Glibc.read(descriptor, raw.baseAddress! + rawEnd, raw.count - rawEnd)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                isAtStoredEnd = true
+                throw .unreadable(path: file.displayPath, reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { isAtStoredEnd = true; break }
+            rawBuffer.withUnsafeBytes { raw in
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[rawEnd..<(rawEnd + count)]))
+            }
+            rawEnd += count
+            storedBytes += Int64(count)
+            if rawEnd > 0 { break }
+        }
+    }
+}
+
+/// How evidence is stored.
+public enum Compression: String, Sendable, Codable {
+    case none
+    case gzip
+}
+
+/// Why evidence could not be read, or not completely. Every case names the file.
+public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be opened or read at all.
+    case unreadable(path: String, reason: String)
+    /// Decompression failed part-way; bytes before `decompressedOffset` were delivered.
+    case damaged(path: String, reason: String, storedOffset: Int64, decompressedOffset: Int64, isChecksumFailure: Bool)
+
+    public var path: String {
+        switch self {
+        case .unreadable(let path, _), .damaged(let path, _, _, _, _): return path
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
+        case .damaged(let path, let reason, let storedOffset, let decompressedOffset, _):
+            return "\(path): \(reason) (after \(storedOffset) stored bytes, \(decompressedOffset) decompressed bytes)"
+        }
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,257 @@
+/// The JSON report, `spoor.report/v1`: a specification, documented in `Documentation/ReportFormat.md`.
+///
+/// Everything outside ``run`` is a pure function of the evidence, the rules and the options that change
+/// results: the same inputs give byte-identical JSON whatever the number of threads.
+public struct ScanReport: Codable, Sendable, Equatable {
+    public static let schemaIdentifier = "spoor.report/v1"
+
+    public var schema: String = ScanReport.schemaIdentifier
+    public var tool: ToolInfo
+    /// The only non-deterministic part: how and when this run happened.
+    public var run: RunInfo
+    public var rules: RuleSetSummary
+    public var evidence: [EvidenceEntry]
+    public var findings: [Finding]
+    public var summary: ScanSummary
+
+    public init(tool: ToolInfo, run: RunInfo, rules: RuleSetSummary, evidence: [EvidenceEntry], findings: [Finding], summary: ScanSummary) {
+        self.tool = tool
+        self.run = run
+        self.rules = rules
+        self.evidence = evidence
+        self.findings = findings
+        self.summary = summary
+    }
+}
+
+public struct ToolInfo: Codable, Sendable, Equatable {
+    public var name: String
+    public var version: String
+
+    public init(name: String, version: String) {
+        self.name = name
+        self.version = version
+    }
+}
+
+/// How the run was made; excluded from determinism comparisons.
+public struct RunInfo: Codable, Sendable, Equatable {
+    public var argv: [String]
+    /// Start time, ISO 8601 UTC.
+    public var start: String
+    public var durationSeconds: Double
+    public var jobs: Int
+
+    public init(argv: [String], start: String, durationSeconds: Double, jobs: Int) {
+        self.argv = argv
+        self.start = start
+        self.durationSeconds = durationSeconds
+        self.jobs = jobs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case argv, start, jobs
+        case durationSeconds = "duration_seconds"
+    }
+}
+
+public struct RuleSetSummary: Codable, Sendable, Equatable {
+    public var count: Int
+    /// SHA-256 over every rule file's path and bytes, in load order.
+    public var sha256: String
+    /// Per-rule counts, in rule order.
+    public var statistics: [RuleStatistics]
+    /// Findings kept per rule; further matches are counted in `matches` only.
+    public var findingsCapPerRule: Int
+
+    public init(count: Int, sha256: String, statistics: [RuleStatistics], findingsCapPerRule: Int) {
+        self.count = count
+        self.sha256 = sha256
+        self.statistics = statistics
+        self.findingsCapPerRule = findingsCapPerRule
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case count, sha256, statistics
+        case findingsCapPerRule = "findings_cap_per_rule"
+    }
+}
+
+/// What one rule did over the whole scan.
+public struct RuleStatistics: Codable, Sendable, Equatable {
+    public var id: String
+    /// Lines the rule matched.
+    public var matches: Int
+    /// Findings kept in the report (at most the cap).
+    public var reported: Int
+    /// Lines on which PCRE2 stopped with an error (match limit, JIT stack…): not "no match".
+    public var engineErrors: Int
+    /// Where the first engine error happened.
+    public var firstEngineError: EvidenceLocation?
+
+    public init(id: String, matches: Int, reported: Int, engineErrors: Int, firstEngineError: EvidenceLocation?) {
+        self.id = id
+        self.matches = matches
+        self.reported = reported
+        self.engineErrors = engineErrors
+        self.firstEngineError = firstEngineError
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, matches, reported
+        case engineErrors = "engine_errors"
+        case firstEngineError = "first_engine_error"
+    }
+}
+
+/// One evidence file, as stored and as read.
+public struct EvidenceEntry: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// Read completely.
+        case ok
+        /// Read up to damage or a limit; what came before is scanned and kept.
+        case partial
+        /// Nothing could be read.
+        case error
+    }
+
+    public var path: String
+    /// SHA-256 of the bytes as stored (before decompression).
+    public var sha256: String?
+    /// Stored size.
+    public var bytes: Int64
+    public var compression: String
+    public var decompressedBytes: Int64
+    public var lines: Int
+    public var status: Status
+    public var error: String?
+    public var warnings: [String]
+    /// Complete gzip members (for gzip evidence).
+    public var gzipMembers: Int?
+    /// Lines longer than the limit, cut for matching.
+    public var truncatedLines: Int
+    /// True when a gzip member failed its integrity check: findings from this file may come from
+    /// damaged bytes (they are flagged too).
+    public var hasDamagedData: Bool
+
+    public init(path: String, sha256: String?, bytes: Int64, compression: String, decompressedBytes: Int64, lines: Int, status: Status, error: String?, warnings: [String], gzipMembers: Int?, truncatedLines: Int, hasDamagedData: Bool) {
+        self.path = path
+        self.sha256 = sha256
+        self.bytes = bytes
+        self.compression = compression
+        self.decompressedBytes = decompressedBytes
+        self.lines = lines
+        self.status = status
+        self.error = error
+        self.warnings = warnings
+        self.gzipMembers = gzipMembers
+        self.truncatedLines = truncatedLines
+        self.hasDamagedData = hasDamagedData
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, sha256, bytes, compression, lines, status, error, warnings
+        case decompressedBytes = "decompressed_bytes"
+        case gzipMembers = "gzip_members"
+        case truncatedLines = "truncated_lines"
+        case hasDamagedData = "damaged_data"
+    }
+}
+
+/// A rule hit.
+public struct Finding: Codable, Sendable, Equatable {
+    public var rule: FindingRule
+    /// The event's fields: header fields and named captures. Values are UTF-8 text with invalid
+    /// bytes written `\xNN`; redacted captures read `[redacted …]`.
+    public var fields: [String: String]
+    /// The time stamp as found in the line (no inference yet).
+    public var time: String?
+    public var evidence: [EvidenceLocation]
+    /// Set when the evidence came from a gzip member that failed its integrity check.
+    public var isFromDamagedData: Bool?
+
+    public init(rule: FindingRule, fields: [String: String], time: String?, evidence: [EvidenceLocation], isFromDamagedData: Bool?) {
+        self.rule = rule
+        self.fields = fields
+        self.time = time
+        self.evidence = evidence
+        self.isFromDamagedData = isFromDamagedData
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rule, fields, time, evidence
+        case isFromDamagedData = "damaged_data"
+    }
+}
+
+public struct FindingRule: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String?
+    public var title: String
+    public var level: String
+    public var tags: [String]
+
+    public init(id: String, name: String?, title: String, level: String, tags: [String]) {
+        self.id = id
+        self.name = name
+        self.title = title
+        self.level = level
+        self.tags = tags
+    }
+}
+
+/// Where a line of evidence is: file, 1-based line, byte offset of its first byte in the decompressed
+/// stream, and the line itself (without terminator) as `text`, or as base64 `bytes` when it is not
+/// valid UTF-8 (as ripgrep's JSON output does).
+public struct EvidenceLocation: Codable, Sendable, Equatable {
+    public var path: String
+    public var line: Int
+    public var offset: Int64
+    public var text: String?
+    public var bytes: String?
+    /// The line was longer than the limit; `text`/`bytes` hold the part that was matched.
+    public var isTruncated: Bool?
+    /// Secrets in the line were replaced by `[redacted …]` markers.
+    public var isRedacted: Bool?
+
+    public init(path: String, line: Int, offset: Int64, text: String?, bytes: String?, isTruncated: Bool?, isRedacted: Bool?) {
+        self.path = path
+        self.line = line
+        self.offset = offset
+        self.text = text
+        self.bytes = bytes
+        self.isTruncated = isTruncated
+        self.isRedacted = isRedacted
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case path, line, offset, text, bytes
+        case isTruncated = "truncated"
+        case isRedacted = "redacted"
+    }
+}
+
+public struct ScanSummary: Codable, Sendable, Equatable {
+    /// False when any evidence is partial or unreadable, or any rule hit an engine error.
+    public var isComplete: Bool
+    public var findings: Int
+    /// Findings per level (kept and capped alike), keyed by level name.
+    public var matchesByLevel: [String: Int]
+    public var evidenceFiles: Int
+    public var problems: [String]
+
+    public init(isComplete: Bool, findings: Int, matchesByLevel: [String: Int], evidenceFiles: Int, problems: [String]) {
+        self.isComplete = isComplete
+        self.findings = findings
+        self.matchesByLevel = matchesByLevel
+        self.evidenceFiles = evidenceFiles
+        self.problems = problems
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case findings, problems
+        case isComplete = "complete"
+        case matchesByLevel = "matches_by_level"
+        case evidenceFiles = "evidence_files"
+    }
+}

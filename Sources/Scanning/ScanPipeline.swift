@@ -1,0 +1,201 @@
+import Foundation
+import DetectionRules
+import EvidenceInput
+import ExposureReport
+import LineChunking
+
+/// The scan: the only place with threads.
+///
+/// Shape: reader threads (one file each at a time, in file order) decompress and cut line-aligned
+/// chunks into one bounded queue; worker threads match chunks; one merger puts results back in file
+/// order then chunk order. At most `2 × jobs` chunks are queued, so memory does not grow with the input.
+/// A damaged or unreadable file becomes an evidence entry with its error; the scan goes on.
+public struct ScanPipeline {
+    public let configuration: ScanConfiguration
+    public let rules: RuleSet
+
+    public init(configuration: ScanConfiguration, rules: RuleSet) {
+        self.configuration = configuration
+        self.rules = rules
+    }
+
+    /// Progress callback: stored bytes read so far, total stored bytes when known.
+    public typealias ProgressHandler = @Sendable (_ bytesRead: Int64, _ totalBytes: Int64) -> Void
+
+    /// Runs the scan and returns the report's deterministic parts (the caller fills in ``RunInfo``).
+    public func run(progress: ProgressHandler? = nil) -> ScanOutcome {
+        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths)
+        let files = discovery.files
+        let totalBytes = files.reduce(Int64(0)) { total, file in
+            guard let path = file.filesystemPath, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+                  let size = attributes[.size] as? NSNumber else { return total }
+            return total + size.int64Value
+        }
+        let merger = ResultMerger(paths: files.map(\.displayPath), rules: rules, configuration: configuration)
+        let queue = BlockingQueue<WorkItem>(capacity: 2 * configuration.jobs)
+        let nextFile = FileDispenser(count: files.count, lookahead: max(4, 2 * configuration.jobs), merger: merger)
+        let readerCount = max(1, min(configuration.jobs, files.count))
+        let group = DispatchGroup()
+        let bytesRead = ByteCounter()
+
+        var workers: [Thread] = []
+        for _ in 0..<configuration.jobs {
+            group.enter()
+            let thread = Thread { [rules, configuration] in
+                let matcher = ChunkMatcher(rules: rules, configuration: configuration)
+                while let item = queue.pop() {
+                    merger.accept(matcher.match(item.chunk, fileIndex: item.fileIndex))
+                }
+                group.leave()
+            }
+            thread.stackSize = 8 << 20
+            workers.append(thread)
+        }
+        let readers = DispatchGroup()
+        var readerThreads: [Thread] = []
+        for _ in 0..<readerCount {
+            readers.enter()
+            let thread = Thread { [configuration] in
+                while let fileIndex = nextFile.claim() {
+                    let summary = Self.read(files[fileIndex], index: fileIndex, configuration: configuration, queue: queue, bytesRead: bytesRead)
+                    merger.fileRead(fileIndex, summary: summary)
+                }
+                readers.leave()
+            }
+            readerThreads.append(thread)
+        }
+        workers.forEach { $0.start() }
+        readerThreads.forEach { $0.start() }
+
+        if let progress {
+            while readers.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+                progress(bytesRead.value, totalBytes)
+            }
+        } else {
+            readers.wait()
+        }
+        queue.close()
+        group.wait()
+        progress?(bytesRead.value, totalBytes)
+        return merger.outcome(discoveryProblems: discovery.problems)
+    }
+
+    struct WorkItem: Sendable {
+        var fileIndex: Int
+        var chunk: Chunk
+    }
+
+    /// Reads one file into the queue and says what it was.
+    static func read(_ file: EvidenceFile, index: Int, configuration: ScanConfiguration, queue: BlockingQueue<WorkItem>, bytesRead: ByteCounter) -> FileSummary {
+        var summary = FileSummary(path: file.displayPath)
+        let reader: EvidenceReader
+        do {
+            reader = try EvidenceReader(file: file)
+        } catch {
+            summary.status = .error
+            summary.error = error.description
+            return summary
+        }
+        var chunker = LineChunker(targetChunkBytes: configuration.chunkBytes, maximumLineBytes: configuration.maximumLineBytes)
+        var lastStored: Int64 = 0
+        do {
+            while let chunk = try chunker.next(from: reader) {
+                queue.push(WorkItem(fileIndex: index, chunk: chunk))
+                summary.chunkCount += 1
+                bytesRead.add(reader.storedBytes - lastStored)
+                lastStored = reader.storedBytes
+            }
+        } catch {
+            summary.status = chunker.lineCount > 0 || reader.decompressedBytes > 0 ? .partial : .error
+            summary.error = error.description
+            if case .damaged(_, _, _, _, let isChecksum) = error { summary.hasDamagedData = isChecksum }
+        }
+        summary.sha256 = reader.finish()
+        bytesRead.add(reader.storedBytes - lastStored)
+        summary.storedBytes = reader.storedBytes
+        summary.compression = reader.compression.rawValue
+        summary.decompressedBytes = reader.decompressedBytes
+        summary.lines = chunker.lineCount
+        summary.truncatedLines = chunker.truncatedLines
+        if reader.compression == .gzip { summary.gzipMembers = reader.gzipMembers }
+        if reader.trailingGarbageBytes > 0 {
+            summary.warnings.append("\(reader.trailingGarbageBytes) bytes of trailing data after the last gzip member were not scanned")
+        }
+        if chunker.truncatedLines > 0 {
+            summary.warnings.append("\(chunker.truncatedLines) lines longer than \(configuration.maximumLineBytes) bytes were cut for matching (\(chunker.discardedBytes) bytes not matched)")
+        }
+        if reader.storedBytes == 0 { summary.warnings.append("empty file") }
+        return summary
+    }
+}
+
+/// What a reader learned about one file.
+struct FileSummary: Sendable {
+    var path: String
+    var status: EvidenceEntry.Status = .ok
+    var error: String?
+    var warnings: [String] = []
+    var sha256: String?
+    var storedBytes: Int64 = 0
+    var compression = "none"
+    var decompressedBytes: Int64 = 0
+    var lines = 0
+    var truncatedLines = 0
+    var gzipMembers: Int?
+    var chunkCount = 0
+    var hasDamagedData = false
+}
+
+/// The scan's deterministic result, before the caller adds how the run was made.
+public struct ScanOutcome: Sendable {
+    public var evidence: [EvidenceEntry]
+    public var findings: [Finding]
+    public var statistics: [RuleStatistics]
+    public var problems: [String]
+}
+
+/// Hands out file indexes in order, never more than `lookahead` files ahead of the merger, so results
+/// waiting to be merged stay bounded.
+final class FileDispenser: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var next = 0
+    private let count: Int
+    private let lookahead: Int
+    private let merger: ResultMerger
+
+    init(count: Int, lookahead: Int, merger: ResultMerger) {
+        self.count = count
+        self.lookahead = lookahead
+        self.merger = merger
+    }
+
+    func claim() -> Int? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard next < count else { return nil }
+        while next >= merger.mergedFileCount + lookahead {
+            let needed = next - lookahead + 1
+            condition.unlock()
+            merger.wait(untilMergedFiles: needed)
+            condition.lock()
+        }
+        guard next < count else { return nil }
+        next += 1
+        return next - 1
+    }
+}
+
+/// A thread-safe byte counter for progress.
+final class ByteCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var total: Int64 = 0
+
+    func add(_ bytes: Int64) {
+        lock.lock(); total += bytes; lock.unlock()
+    }
+
+    var value: Int64 {
+        lock.lock(); defer { lock.unlock() }
+        return total
+    }
+}

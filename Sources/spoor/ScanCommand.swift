@@ -1,0 +1,173 @@
+import ArgumentParser
+import DetectionRules
+import ExposureReport
+import Foundation
+import ReportExport
+import Scanning
+
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan evidence (files, folders, or - for standard input) with the bundled rules and any given.")
+
+    @Argument(help: "Evidence files or folders (walked recursively, in sorted order); - reads standard input.")
+    var paths: [String]
+
+    @Option(name: .customLong("rules"), help: "A rule file or folder to load as well (repeatable).")
+    var rulePaths: [String] = []
+
+    @Flag(name: .customLong("no-bundled-rules"), help: "Use only the rules given with --rules.")
+    var withoutBundledRules = false
+
+    @Option(name: .customLong("format"), help: "Output format: text (a summary) or json (the full report).")
+    var format: OutputFormat?
+
+    @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report to this file (never next to the evidence).")
+    var outputPath: String?
+
+    @Option(name: .customLong("jobs"), help: "Worker threads (default: all cores).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("fail-on"), help: "Exit 1 only for findings at or above this level (informational, low, medium, high, critical).")
+    var failOn: RuleLevel = .informational
+
+    @Option(name: .customLong("max-line-bytes"), help: "Lines longer than this are cut for matching, counted and reported.")
+    var maximumLineBytes: Int = 1 << 20
+
+    @Option(name: .customLong("chunk-kib"), help: "Size of the line-aligned chunks handed to workers, in KiB.")
+    var chunkKiB: Int = 1024
+
+    @Option(name: .customLong("findings-cap"), help: "Findings kept per rule; later matches are counted only.")
+    var findingsCap: Int = 1000
+
+    @Flag(name: .customLong("no-redact"), help: "Show secrets found in the logs in clear.")
+    var showSecrets = false
+
+    @Flag(name: .customLong("no-progress"), help: "Never print the progress line.")
+    var withoutProgress = false
+
+    mutating func validate() throws {
+        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard maximumLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
+        guard chunkKiB >= 4 else { throw ValidationError("--chunk-kib must be at least 4") }
+        guard findingsCap >= 0 else { throw ValidationError("--findings-cap cannot be negative") }
+    }
+
+    func run() throws {
+        let started = Date()
+        var ruleSources = rulePaths
+        if !withoutBundledRules {
+            guard let bundled = BundledRules.locate() else {
+                printError("spoor: cannot find the bundled rules; set SPOOR_BUNDLED_RULES to the rules/ folder, or pass --no-bundled-rules with --rules")
+                throw ExitCode(ExitStatus.errorOrIncomplete)
+            }
+            ruleSources.insert(bundled, at: 0)
+        }
+        guard !ruleSources.isEmpty else {
+            printError("spoor: no rules: give --rules PATH")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+        let rules: RuleSet
+        do {
+            rules = try RuleLoader().load(paths: ruleSources)
+        } catch {
+            printError("spoor: rule error: \(error.description)")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+
+        var configuration = ScanConfiguration(evidencePaths: paths, jobs: jobs, redactionKey: RedactionKey.resolve(ruleSetHash: rules.sha256))
+        configuration.maximumLineBytes = maximumLineBytes
+        configuration.chunkBytes = chunkKiB * 1024
+        configuration.findingsCapPerRule = findingsCap
+        configuration.isRedacting = !showSecrets
+
+        let isTerminal = isatty(STDERR_FILENO) == 1 && !withoutProgress
+        let progress: ScanPipeline.ProgressHandler? = isTerminal ? ProgressLine(started: started).update : nil
+        let outcome = ScanPipeline(configuration: configuration, rules: rules).run(progress: progress)
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
+
+        let run = RunInfo(argv: CommandLine.arguments, start: ISO8601DateFormatter().string(from: started),
+                          durationSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, jobs: jobs)
+        let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
+
+        let chosen = format ?? (outputPath == nil ? .text : .json)
+        let rendered: Data
+        switch chosen {
+        case .json: rendered = try JSONReportExporter.encode(report)
+        case .text: rendered = Data(TextSummaryExporter.render(report).utf8)
+        }
+        if let outputPath {
+            do {
+                try rendered.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
+            } catch {
+                printError("spoor: cannot write \(outputPath): \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.errorOrIncomplete)
+            }
+            if isatty(STDOUT_FILENO) == 1 && chosen != .text {
+                FileHandle.standardOutput.write(Data(TextSummaryExporter.render(report).utf8))
+            }
+        } else {
+            FileHandle.standardOutput.write(rendered)
+        }
+        for problem in report.summary.problems { printError("spoor: \(problem)") }
+        throw ExitCode(exitStatus(for: report, rules: rules))
+    }
+
+    private func exitStatus(for report: ScanReport, rules: RuleSet) -> Int32 {
+        if !report.summary.isComplete { return ExitStatus.errorOrIncomplete }
+        let levels = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, $0.level) })
+        let hasFindings = report.rules.statistics.contains { $0.matches > 0 && (levels[$0.id] ?? .informational) >= failOn }
+        return hasFindings ? ExitStatus.findings : ExitStatus.clean
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+extension RuleLevel: ExpressibleByArgument {}
+
+/// Finds the bundled `rules/` folder: `SPOOR_BUNDLED_RULES`, else a `rules/` beside a `Package.swift`
+/// above the executable (a build tree), else `rules/` beside the executable, else `./rules`.
+enum BundledRules {
+    static func locate() -> String? {
+        let manager = FileManager.default
+        if let explicit = ProcessInfo.processInfo.environment["SPOOR_BUNDLED_RULES"], !explicit.isEmpty { return explicit }
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        if let executable = Bundle.main.executableURL { directory = executable.resolvingSymlinksInPath().deletingLastPathComponent() }
+        let beside = directory.appendingPathComponent("rules").path
+        if manager.fileExists(atPath: beside) { return beside }
+        var candidate = directory
+        for _ in 0..<8 {
+            let rules = candidate.appendingPathComponent("rules").path
+            if manager.fileExists(atPath: candidate.appendingPathComponent("Package.swift").path) && manager.fileExists(atPath: rules) { return rules }
+            candidate.deleteLastPathComponent()
+        }
+        if manager.fileExists(atPath: "rules") { return "rules" }
+        return nil
+    }
+}
+
+/// The key of the keyed hash behind redaction markers: `SPOOR_REDACTION_KEY` when set (keep it secret
+/// to stop anyone guessing short secrets from the report), else derived from the rule set's hash, which
+/// keeps reports reproducible.
+enum RedactionKey {
+    static func resolve(ruleSetHash: String) -> [UInt8] {
+        if let key = ProcessInfo.processInfo.environment["SPOOR_REDACTION_KEY"], !key.isEmpty { return Array(key.utf8) }
+        return Array("spoor-redaction:\(ruleSetHash)".utf8)
+    }
+}
+
+/// The progress line on standard error, shown only after the first second.
+struct ProgressLine: Sendable {
+    let started: Date
+
+    func update(_ bytesRead: Int64, _ totalBytes: Int64) {
+        let elapsed = Date().timeIntervalSince(started)
+        guard elapsed >= 1 else { return }
+        let megabytes = Double(bytesRead) / 1e6
+        let percent = totalBytes > 0 ? String(format: " (%.0f%%)", 100 * Double(bytesRead) / Double(totalBytes)) : ""
+        let text = String(format: "\r\u{1b}[Kscanning: %.0f MB read%@, %.0f MB/s stored", megabytes, percent, megabytes / elapsed)
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+
+/// The `spoor` command: subcommands translate flags into a configuration, call the library, and map
+/// the result to an exit code (see ``ExitStatus``).
+@main
+struct Spoor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spoor",
+        abstract: "Forensic log scanner: finds indicators of compromise in compressed Linux log archives.",
+        discussion: """
+        Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 error or incomplete scan.
+        """,
+        version: "0.1.0",
+        subcommands: [ScanCommand.self],
+        defaultSubcommand: nil)
+}
+
+/// Exit codes, mapped in one place.
+enum ExitStatus {
+    /// No finding at or above the threshold, scan complete.
+    static let clean: Int32 = 0
+    /// Findings at or above the threshold.
+    static let findings: Int32 = 1
+    /// An error, or an incomplete scan (damaged evidence, engine errors, bad rules).
+    static let errorOrIncomplete: Int32 = 2
+}
+
+/// Writes a line to standard error (Glibc's `stderr` is not concurrency-safe in Swift 6).
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
