@@ -24,6 +24,9 @@ public final class GzipDecoder {
     public private(set) var consumedBytes = 0
     /// Decompressed bytes produced so far.
     public private(set) var producedBytes = 0
+    /// An error zlib reported in a call that also produced bytes: those bytes are returned first and
+    /// the error is thrown by the next call, so nothing decoded before damage is lost.
+    private var deferredError: GzipError?
     /// Pending header bytes when a member boundary falls between two input blocks (we need two bytes to sniff).
     private var pendingMagic: [UInt8] = []
 
@@ -43,6 +46,9 @@ public final class GzipDecoder {
     /// unconsumed rest when `consumed < input.count`. Throws on corrupt data; what was produced before
     /// the damage has already been returned by earlier calls.
     public func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(GzipError) -> GzipDecodeStep {
+        if let deferredError {
+            throw deferredError
+        }
         if trailingGarbageBytes > 0 {
             trailingGarbageBytes += input.count
             consumedBytes += input.count
@@ -81,22 +87,30 @@ public final class GzipDecoder {
             membersCompleted += 1
             isBetweenMembers = true
             return GzipDecodeStep(consumed: consumed, produced: produced, isFinished: false)
-        case Z_DATA_ERROR:
-            let message = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
-            if message.contains("incorrect data check") || message.contains("incorrect length check") {
-                throw .checksumMismatch(member: membersCompleted + 1, message: message)
-            }
-            throw .corruptData(member: membersCompleted + 1, message: message)
-        case Z_MEM_ERROR:
-            throw .outOfMemory
         default:
-            throw .corruptData(member: membersCompleted + 1, message: "zlib status \(status)")
+            let error: GzipError
+            if status == Z_DATA_ERROR {
+                let message = stream.msg.map { String(cString: $0) } ?? "invalid deflate data"
+                if message.contains("incorrect data check") || message.contains("incorrect length check") {
+                    error = .checksumMismatch(member: membersCompleted + 1, message: message)
+                } else {
+                    error = .corruptData(member: membersCompleted + 1, message: message)
+                }
+            } else if status == Z_MEM_ERROR {
+                error = .outOfMemory
+            } else {
+                error = .corruptData(member: membersCompleted + 1, message: "zlib status \(status)")
+            }
+            guard produced > 0 else { throw error }
+            deferredError = error
+            return GzipDecodeStep(consumed: consumed, produced: produced, isFinished: false)
         }
     }
 
     /// Declares the end of input. Throws ``GzipError/truncated(member:)`` when it falls inside a member,
     /// and ``GzipError/empty`` when no member was ever started.
     public func finish() throws(GzipError) {
+        if let deferredError { throw deferredError }
         if trailingGarbageBytes > 0 || isBetweenMembers { return }
         if membersCompleted == 0 && consumedBytes == 0 { throw .empty }
         throw .truncated(member: membersCompleted + 1)
