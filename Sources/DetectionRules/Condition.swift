@@ -34,7 +34,12 @@ public struct ConditionParser {
     public mutating func parse() throws(ConditionError) -> Condition {
         guard !tokens.isEmpty else { throw ConditionError(message: "the condition is empty") }
         let condition = try parseOr()
-        if position < tokens.count { throw ConditionError(message: "unexpected '\(tokens[position])' in condition") }
+        if position < tokens.count {
+            if tokens[position].contains("|") {
+                throw ConditionError(message: "aggregation ('|') in a condition is obsolete Sigma; use a correlation rule")
+            }
+            throw ConditionError(message: "unexpected '\(tokens[position])' in condition")
+        }
         return condition
     }
 

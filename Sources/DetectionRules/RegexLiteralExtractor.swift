@@ -27,7 +27,7 @@ enum RegexLiteralExtractor {
         func isQuantifier(_ position: Int) -> Bool {
             guard position < count else { return false }
             let byte = pattern[position]
-            return byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "{")
+            return byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "+") || countedQuantifierEnd(pattern, from: position) != nil
         }
         /// Takes one literal byte whose successor starts at `next`; returns where to go on.
         func take(_ byte: UInt8, next: Int) -> Int {
@@ -82,10 +82,10 @@ enum RegexLiteralExtractor {
             case UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "$"):
                 endRun()
                 index = skipQuantifier(pattern, from: index + 1)
-            case UInt8(ascii: "{"):
-                // Not a quantifier here (those are skipped where they follow an atom): stop the run.
+            case UInt8(ascii: "{") where countedQuantifierEnd(pattern, from: index) != nil:
+                // A counted quantifier with nothing we took before it: skip it.
                 endRun()
-                index = (pattern[index...].firstIndex(of: UInt8(ascii: "}")) ?? index) + 1
+                index = countedQuantifierEnd(pattern, from: index)!
             case UInt8(ascii: "*"), UInt8(ascii: "?"), UInt8(ascii: "+"), UInt8(ascii: ")"):
                 endRun()
                 index += 1
@@ -100,6 +100,26 @@ enum RegexLiteralExtractor {
         let longest = run.count > best.count ? run : best
         guard longest.count >= minimumGateLength, !longest.contains(0x0a) else { return nil }
         return LiteralPrefilter.Literal(bytes: longest, isCaseless: caseless)
+    }
+
+    /// The end of `{n}`, `{n,}` or `{n,m}` starting at `start`; nil when the brace is a literal
+    /// (PCRE2 10.42 reads any other `{` as an ordinary character).
+    static func countedQuantifierEnd(_ pattern: [UInt8], from start: Int) -> Int? {
+        guard start < pattern.count, pattern[start] == UInt8(ascii: "{") else { return nil }
+        var index = start + 1
+        let firstDigits = index
+        while index < pattern.count && SyslogDigits.isDigit(pattern[index]) { index += 1 }
+        guard index > firstDigits, index < pattern.count else { return nil }
+        if pattern[index] == UInt8(ascii: ",") {
+            index += 1
+            while index < pattern.count && SyslogDigits.isDigit(pattern[index]) { index += 1 }
+        }
+        guard index < pattern.count, pattern[index] == UInt8(ascii: "}") else { return nil }
+        return index + 1
+    }
+
+    private enum SyslogDigits {
+        static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -132,8 +152,8 @@ enum RegexLiteralExtractor {
         let byte = pattern[index]
         if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "?") {
             index += 1
-        } else if byte == UInt8(ascii: "{"), let close = pattern[index...].firstIndex(of: UInt8(ascii: "}")) {
-            index = close + 1
+        } else if let end = countedQuantifierEnd(pattern, from: index) {
+            index = end
         }
         if index < pattern.count && (pattern[index] == UInt8(ascii: "?") || pattern[index] == UInt8(ascii: "+")) { index += 1 }
         return index

@@ -92,7 +92,13 @@ public final class RuleEvaluator {
                 ? patterns.allSatisfy { match($0, in: line, range: 0..<line.count, selection: index) }
                 : patterns.contains { match($0, in: line, range: 0..<line.count, selection: index) }
         case .maps(let maps):
-            result = maps.contains { map in map.allSatisfy { test($0, line: line, header: header, selection: index) } }
+            // Captures of a map that fails as a whole are dropped: only a matching map feeds fields.
+            result = maps.contains { map in
+                let kept = selectionCaptures[index].count
+                let matched = map.allSatisfy { test($0, line: line, header: header, selection: index) }
+                if !matched { selectionCaptures[index].removeSubrange(kept...) }
+                return matched
+            }
         }
         memo[index] = result ? 1 : 0
         return result

@@ -78,7 +78,7 @@ public final class EvidenceReader {
                 if rawStart == rawEnd && isAtStoredEnd {
                     do { try decoder.finish() } catch {
                         hasFailed = true
-                        throw .damaged(path: file.displayPath, reason: error.description, storedOffset: Int64(decoder.consumedBytes), decompressedOffset: decompressedBytes, isChecksumFailure: false)
+                        throw damage(error, decoder: decoder)
                     }
                     return 0
                 }
@@ -94,9 +94,7 @@ public final class EvidenceReader {
                 case .success(let value): step = value
                 case .failure(let error):
                     hasFailed = true
-                    var isChecksum = false
-                    if case .checksumMismatch = error { isChecksum = true }
-                    throw .damaged(path: file.displayPath, reason: error.description, storedOffset: Int64(decoder.consumedBytes), decompressedOffset: decompressedBytes, isChecksumFailure: isChecksum)
+                    throw damage(error, decoder: decoder)
                 }
                 rawStart += step.consumed
                 decompressedBytes += Int64(step.produced)
@@ -105,12 +103,24 @@ public final class EvidenceReader {
                     // The decoder needs more than the bytes left (a member boundary split across reads).
                     try compactAndFill()
                 } else if step.consumed == 0 && isAtStoredEnd {
-                    // One lone byte after the last member: trailing garbage.
+                    // Bytes the decoder cannot start a member with (one lone byte): at the end of the
+                    // stored data they are trailing garbage, or a truncated member.
+                    let unconsumed = rawEnd - rawStart
                     rawStart = rawEnd
+                    do { try decoder.finish(unconsumedBytes: unconsumed) } catch {
+                        hasFailed = true
+                        throw damage(error, decoder: decoder)
+                    }
                     return 0
                 }
             }
         }
+    }
+
+    private func damage(_ error: GzipError, decoder: GzipDecoder) -> InputError {
+        var isChecksum = false
+        if case .checksumMismatch = error { isChecksum = true }
+        return .damaged(path: file.displayPath, reason: error.description, storedOffset: Int64(decoder.consumedBytes), decompressedOffset: decompressedBytes, isChecksumFailure: isChecksum)
     }
 
     /// Reads the rest of the stored bytes into the hash and returns the file's SHA-256 (lower-case hex).

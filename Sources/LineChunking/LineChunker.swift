@@ -1,4 +1,7 @@
 import EvidenceInput
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Cuts a decompressed evidence stream into line-aligned chunks.
 ///
@@ -37,18 +40,15 @@ public struct LineChunker {
     /// The next chunk, or nil at the end. Throws the reader's error after the last good chunk.
     public mutating func next(from reader: EvidenceReader) throws(InputError) -> Chunk? {
         while true {
-            // Enough for a chunk: cut at the last newline inside the target (or the first after it).
-            if let cut = cutPosition() {
-                return makeChunk(length: cut)
-            }
-            // A line longer than the limit with no newline yet.
-            if pending.count > maximumLineBytes && (pending[0...maximumLineBytes].firstIndex(of: 0x0a) == nil) {
+            if frontLineIsOverlong() {
                 return try cutOverlongLine(from: reader)
             }
+            // Enough for a chunk (the last newline inside the target, or the first after it), or the
+            // rest at the end of input; an over-long line inside it ends the chunk before it.
+            if let cut = cutPosition() ?? (isAtEnd && !pending.isEmpty ? pending.count : nil) {
+                return makeChunk(length: lengthBeforeOverlongLine(within: cut))
+            }
             if isAtEnd {
-                if !pending.isEmpty {
-                    return makeChunk(length: pending.count)
-                }
                 if let error = deferredError {
                     deferredError = nil
                     throw error
@@ -56,6 +56,38 @@ public struct LineChunker {
                 return nil
             }
             fill(from: reader)
+        }
+    }
+
+    /// Content length of a line (no `\n`, no trailing `\r`) from `start` to the newline at `newline`.
+    private func contentLength(from start: Int, newline: Int) -> Int {
+        newline > start && pending[newline - 1] == 0x0d ? newline - start - 1 : newline - start
+    }
+
+    /// True when the first pending line is known to be longer than the limit.
+    private func frontLineIsOverlong() -> Bool {
+        guard pending.count > maximumLineBytes else { return false }
+        let searchEnd = min(pending.count, maximumLineBytes + 2)
+        if let newline = pending[0..<searchEnd].firstIndex(of: 0x0a) {
+            return contentLength(from: 0, newline: newline) > maximumLineBytes
+        }
+        if isAtEnd { return contentLength(from: 0, newline: pending.count) > maximumLineBytes }
+        // No newline in the first limit + 2 bytes: at least limit + 1 content bytes whatever follows.
+        return pending.count >= maximumLineBytes + 2
+    }
+
+    /// `cut`, or the start of the first line in `0..<cut` longer than the limit.
+    private func lengthBeforeOverlongLine(within cut: Int) -> Int {
+        guard cut > maximumLineBytes else { return cut }
+        return pending.withUnsafeBufferPointer { buffer -> Int in
+            guard let base = buffer.baseAddress else { return cut }
+            var start = 0
+            while start < cut {
+                let newline = memchrNewline(base + start, cut - start).map { $0 - base } ?? cut
+                if contentLength(from: start, newline: newline) > maximumLineBytes { return start }
+                start = newline + 1
+            }
+            return cut
         }
     }
 
@@ -98,31 +130,36 @@ public struct LineChunker {
     /// Emits the over-long first line of `pending`, cut to the limit, and skips the rest of it.
     private mutating func cutOverlongLine(from reader: EvidenceReader) throws(InputError) -> Chunk {
         let kept = Array(pending[0..<maximumLineBytes])
-        var lineLength: Int64 = 0
+        var rawLength: Int64 = 0
         var terminatorLength: Int64 = 0
         var searchFrom = maximumLineBytes
+        var lastByte: UInt8 = pending[maximumLineBytes - 1]
         // Discard up to and including the newline, reading on as needed; memory stays bounded because
         // everything before the newline is dropped as it arrives.
         while true {
             if let newline = pending[searchFrom...].firstIndex(of: 0x0a) {
-                lineLength += Int64(newline)
+                rawLength += Int64(newline)
+                if newline > 0 { lastByte = pending[newline - 1] }
                 pending.removeFirst(newline + 1)
                 terminatorLength = 1
                 break
             }
-            lineLength += Int64(pending.count)
+            rawLength += Int64(pending.count)
+            if let last = pending.last { lastByte = last }
             pending.removeAll(keepingCapacity: true)
             searchFrom = 0
             if isAtEnd { break }
             fill(from: reader)
         }
+        // The reported length excludes the terminator, a CRLF's carriage return included.
+        let contentLength = lastByte == 0x0d ? rawLength - 1 : rawLength
         truncatedLines += 1
-        discardedBytes += lineLength - Int64(maximumLineBytes)
-        let chunk = Chunk(index: nextIndex, bytes: kept, firstLineNumber: nextLineNumber, startOffset: nextOffset, truncatedLine: lineLength)
+        discardedBytes += contentLength - Int64(maximumLineBytes)
+        let chunk = Chunk(index: nextIndex, bytes: kept, firstLineNumber: nextLineNumber, startOffset: nextOffset, truncatedLine: contentLength)
         nextIndex += 1
         nextLineNumber += 1
         lineCount += 1
-        nextOffset += lineLength + terminatorLength
+        nextOffset += rawLength + terminatorLength
         return chunk
     }
 

@@ -73,6 +73,7 @@ public final class CompiledPattern: @unchecked Sendable {
         } else {
             status = pcre2_match_8(code, base, subject.count, startOffset, 0, scratch.matchData, scratch.matchContext)
         }
+        scratch.lastMatchPairs = status > 0 ? Int(status) : 0
         if status >= 0 { return .matched }
         if status == PCRE2_ERROR_NOMATCH { return .noMatch }
         return .failed(code: status)

@@ -9,6 +9,8 @@ public final class MatchScratch {
     let matchContext: OpaquePointer
     private let jitStack: OpaquePointer?
     private var pairCapacity: Int
+    /// Pairs set by the last successful match (PCRE2's return code); later groups are unset.
+    var lastMatchPairs = 0
     /// The limits this scratch applies.
     public let limits: MatchLimits
 
@@ -40,7 +42,7 @@ public final class MatchScratch {
     /// The byte range of group `number` (0 is the whole match) in the last matched subject, or nil when
     /// the group did not take part in the match (absent, which is not the same as empty).
     public func range(ofGroup number: Int) -> Range<Int>? {
-        guard number < pairCapacity else { return nil }
+        guard number < lastMatchPairs, number < pairCapacity else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)!
         let start = ovector[2 * number]
         let end = ovector[2 * number + 1]

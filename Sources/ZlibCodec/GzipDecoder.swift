@@ -109,8 +109,16 @@ public final class GzipDecoder {
 
     /// Declares the end of input. Throws ``GzipError/truncated(member:)`` when it falls inside a member,
     /// and ``GzipError/empty`` when no member was ever started.
-    public func finish() throws(GzipError) {
+    ///
+    /// `unconsumedBytes` is what the caller still holds that ``decode(_:into:)`` did not take (a lone
+    /// byte it could not yet judge): after a complete member it is trailing garbage.
+    public func finish(unconsumedBytes: Int = 0) throws(GzipError) {
         if let deferredError { throw deferredError }
+        if isBetweenMembers && unconsumedBytes > 0 {
+            trailingGarbageBytes += unconsumedBytes
+            consumedBytes += unconsumedBytes
+            return
+        }
         if trailingGarbageBytes > 0 || isBetweenMembers { return }
         if membersCompleted == 0 && consumedBytes == 0 { throw .empty }
         throw .truncated(member: membersCompleted + 1)
