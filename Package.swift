@@ -54,7 +54,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "spoor", dependencies: [
-            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput",
+            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput", "RecordParsing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

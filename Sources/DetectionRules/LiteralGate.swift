@@ -5,32 +5,41 @@ import PatternMatching
 /// An `and` needs only its best part's gate; an `or` (a value list, a list of maps, `1 of`) needs a gate
 /// for every branch; `not`, `null` and `exists` give none (the rule then sees every line in scope).
 enum LiteralGate {
-    static func gate(of condition: Condition, selections: [Selection]) -> [LiteralPrefilter.Literal]? {
+    /// - Parameter scope: decides which fields may hold decoded bytes that are not in the line as
+    ///   such (auditd hex, JSON or `#NNN` escapes): a literal from such a field is no gate.
+    static func gate(of condition: Condition, selections: [Selection], scope: LogSourceScope) -> [LiteralPrefilter.Literal]? {
         switch condition {
-        case .selection(let index): return gate(of: selections[index])
+        case .selection(let index): return gate(of: selections[index], scope: scope)
         case .not: return nil
-        case .and(let parts): return best(parts.map { gate(of: $0, selections: selections) })
-        case .or(let parts): return union(parts.map { gate(of: $0, selections: selections) })
+        case .and(let parts): return best(parts.map { gate(of: $0, selections: selections, scope: scope) })
+        case .or(let parts): return union(parts.map { gate(of: $0, selections: selections, scope: scope) })
         case .quantified(let isAll, let indexes):
-            let gates = indexes.map { gate(of: selections[$0]) }
+            let gates = indexes.map { gate(of: selections[$0], scope: scope) }
             return isAll ? best(gates) : union(gates)
         }
     }
 
-    static func gate(of selection: Selection) -> [LiteralPrefilter.Literal]? {
+    static func gate(of selection: Selection, scope: LogSourceScope) -> [LiteralPrefilter.Literal]? {
         switch selection.body {
         case .keywords(let patterns, let requiresAll):
             let gates = patterns.map { literalGate(of: $0) }
             return requiresAll ? best(gates) : union(gates)
         case .maps(let maps):
-            return union(maps.map { map in best(map.map { gate(of: $0) }) })
+            return union(maps.map { map in best(map.map { gate(of: $0, scope: scope) }) })
         }
     }
 
-    static func gate(of test: FieldTest) -> [LiteralPrefilter.Literal]? {
+    static func gate(of test: FieldTest, scope: LogSourceScope) -> [LiteralPrefilter.Literal]? {
+        let admitsAudit = scope.formats?.contains(.auditd) ?? true
         let gates = test.values.map { value -> [LiteralPrefilter.Literal]? in
-            if case .pattern(let pattern) = value { return literalGate(of: pattern) }
-            return nil
+            guard case .pattern(let pattern) = value, let literals = literalGate(of: pattern) else { return nil }
+            if test.field.common == .raw { return literals }
+            // A decoded field may hold bytes the raw line spells otherwise.
+            if admitsAudit { return nil }
+            let isPlain = literals.allSatisfy { literal in
+                literal.bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "#") }
+            }
+            return isPlain ? literals : nil
         }
         return test.requiresAll ? best(gates) : union(gates)
     }

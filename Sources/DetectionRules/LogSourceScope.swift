@@ -1,17 +1,26 @@
+import RecordParsing
+
 /// Which lines a rule's `logsource` lets it see.
 ///
 /// Rules never depend on file names: the scope is a set of syslog programs (so sshd rules never run
 /// on web logs or cron lines). A nil program list means every line.
 public struct LogSourceScope: Sendable, Equatable {
     public var programs: [[UInt8]]?
+    /// Record formats the rule sees; nil for every format.
+    public var formats: Set<RecordFormat>?
+    /// Whether fields beyond the catalogue are allowed (auditd and journal keys are open sets).
+    public var allowsOpenKeys: Bool
 
-    public init(programs: [String]?) {
+    public init(programs: [String]?, formats: Set<RecordFormat>? = nil, allowsOpenKeys: Bool = false) {
         self.programs = programs?.map { Array($0.utf8) }
+        self.formats = formats
+        self.allowsOpenKeys = allowsOpenKeys
     }
 
-    /// True when a line whose program is `program` is in scope.
+    /// True when a record of `format` whose program is `program` is in scope.
     @inlinable
-    public func admits(program: UnsafeBufferPointer<UInt8>?) -> Bool {
+    public func admits(format: RecordFormat, program: UnsafeBufferPointer<UInt8>?) -> Bool {
+        if let formats, !formats.contains(format) { return false }
         guard let programs else { return true }
         guard let program else { return false }
         for candidate in programs where candidate.count == program.count {
@@ -24,12 +33,23 @@ public struct LogSourceScope: Sendable, Equatable {
     /// logsource is not known, so the loader can refuse the rule instead of running it everywhere.
     public static func builtIn(for source: LogSource) -> LogSourceScope? {
         if let category = source.category {
-            _ = category
-            return nil
+            switch (category, source.product) {
+            case ("webserver", _), ("proxy", _): return LogSourceScope(programs: nil, formats: [.webAccess])
+            default: return nil
+            }
+        }
+        if source.product == nil || source.product == "apache" || source.product == "nginx" {
+            if source.service == "access" || source.product == "apache" || source.product == "nginx" {
+                return LogSourceScope(programs: nil, formats: [.webAccess])
+            }
         }
         guard source.product == nil || source.product == "linux" else { return nil }
+        let syslogFormats: Set<RecordFormat> = [.syslogRFC3164, .syslogRFC3339, .syslogRFC5424, .journalJSON]
         switch source.service {
-        case nil, "auth", "syslog": return LogSourceScope(programs: nil)
+        case nil: return LogSourceScope(programs: nil, allowsOpenKeys: true)
+        case "auth", "syslog": return LogSourceScope(programs: nil, formats: syslogFormats.union([.unrecognised]))
+        case "auditd": return LogSourceScope(programs: nil, formats: [.auditd], allowsOpenKeys: true)
+        case "journald", "journal": return LogSourceScope(programs: nil, formats: [.journalJSON])
         case "sshd": return LogSourceScope(programs: ["sshd", "sshd-session", "sshd-auth", "sftp-server", "internal-sftp"])
         case "sudo": return LogSourceScope(programs: ["sudo"])
         case "su": return LogSourceScope(programs: ["su"])

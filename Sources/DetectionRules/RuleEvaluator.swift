@@ -14,13 +14,23 @@ public final class RuleEvaluator {
         case engineError(code: Int32)
     }
 
-    /// A named capture of the last match: the name and its range in the line.
+    /// A named capture of the last match: its name, and its range in the line, or its bytes when it
+    /// was captured from a decoded value (hex, JSON or `#NNN` escapes) that is not in the line as such.
     public struct Capture: Equatable {
         public var name: String
-        public var range: Range<Int>
+        public var range: Range<Int>?
+        public var decodedBytes: [UInt8]?
+
+        /// The captured bytes.
+        public func bytes(in line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+            if let range { return Array(line[range]) }
+            return decodedBytes ?? []
+        }
     }
 
     public let scratch: MatchScratch
+    /// Field values of the record being evaluated.
+    public let fields = FieldResolver()
     /// Captures of the last ``Outcome/matched`` evaluation, in selection then group order; the first
     /// value of a name wins.
     public private(set) var captures: [Capture] = []
@@ -32,8 +42,8 @@ public final class RuleEvaluator {
         scratch = MatchScratch(limits: limits)
     }
 
-    /// Evaluates `rule` on `line` whose header is `header`.
-    public func evaluate(_ rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, header: SyslogHeader) -> Outcome {
+    /// Evaluates `rule` on `line`, read as `record`.
+    public func evaluate(_ rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Outcome {
         let selectionCount = rule.selections.count
         if memo.count < selectionCount {
             memo = Array(repeating: -1, count: selectionCount)
@@ -45,13 +55,14 @@ public final class RuleEvaluator {
         }
         pendingError = nil
         captures.removeAll(keepingCapacity: true)
-        let matched = evaluate(rule.condition, rule: rule, line: line, header: header)
+        fields.reset()
+        let matched = evaluate(rule.condition, rule: rule, line: line, record: record)
         if let code = pendingError { return .engineError(code: code) }
         guard matched else { return .noMatch }
         // Captures come from every positive selection that matched, evaluated now if the condition
         // short-circuited past it.
         for index in rule.positiveSelections {
-            if memo[index] == -1 { _ = selection(index, rule: rule, line: line, header: header) }
+            if memo[index] == -1 { _ = selection(index, rule: rule, line: line, record: record) }
             if let code = pendingError { return .engineError(code: code) }
             guard memo[index] == 1 else { continue }
             for capture in selectionCaptures[index] where !captures.contains(where: { $0.name == capture.name }) {
@@ -61,29 +72,29 @@ public final class RuleEvaluator {
         return .matched
     }
 
-    private func evaluate(_ condition: Condition, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, header: SyslogHeader) -> Bool {
+    private func evaluate(_ condition: Condition, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
         switch condition {
         case .selection(let index):
-            return selection(index, rule: rule, line: line, header: header)
+            return selection(index, rule: rule, line: line, record: record)
         case .not(let inner):
-            return !evaluate(inner, rule: rule, line: line, header: header)
+            return !evaluate(inner, rule: rule, line: line, record: record)
         case .and(let parts):
-            for part in parts where !evaluate(part, rule: rule, line: line, header: header) { return false }
+            for part in parts where !evaluate(part, rule: rule, line: line, record: record) { return false }
             return true
         case .or(let parts):
-            for part in parts where evaluate(part, rule: rule, line: line, header: header) { return true }
+            for part in parts where evaluate(part, rule: rule, line: line, record: record) { return true }
             return false
         case .quantified(let isAll, let indexes):
             if isAll {
-                for index in indexes where !selection(index, rule: rule, line: line, header: header) { return false }
+                for index in indexes where !selection(index, rule: rule, line: line, record: record) { return false }
                 return true
             }
-            for index in indexes where selection(index, rule: rule, line: line, header: header) { return true }
+            for index in indexes where selection(index, rule: rule, line: line, record: record) { return true }
             return false
         }
     }
 
-    private func selection(_ index: Int, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, header: SyslogHeader) -> Bool {
+    private func selection(_ index: Int, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
         if memo[index] != -1 { return memo[index] == 1 }
         let result: Bool
         switch rule.selections[index].body {
@@ -95,7 +106,7 @@ public final class RuleEvaluator {
             // Captures of a map that fails as a whole are dropped: only a matching map feeds fields.
             result = maps.contains { map in
                 let kept = selectionCaptures[index].count
-                let matched = map.allSatisfy { test($0, line: line, header: header, selection: index) }
+                let matched = map.allSatisfy { test($0, line: line, record: record, selection: index) }
                 if !matched { selectionCaptures[index].removeSubrange(kept...) }
                 return matched
             }
@@ -104,18 +115,41 @@ public final class RuleEvaluator {
         return result
     }
 
-    private func test(_ test: FieldTest, line: UnsafeBufferPointer<UInt8>, header: SyslogHeader, selection: Int) -> Bool {
-        let range = header.range(of: test.field, lineLength: line.count)
-        let check = { (value: ValueTest) -> Bool in
-            switch value {
-            case .isAbsent: return range == nil
-            case .exists(let flag): return (range != nil) == flag
+    private func test(_ test: FieldTest, line: UnsafeBufferPointer<UInt8>, record: LogRecord, selection: Int) -> Bool {
+        let value = fields.value(of: test.field, in: record, line: line)
+        let check = { (expected: ValueTest) -> Bool in
+            switch expected {
+            case .isAbsent: return value == nil
+            case .exists(let flag): return (value != nil) == flag
             case .pattern(let pattern):
-                guard let range else { return false }
-                return self.match(pattern, in: line, range: range, selection: selection)
+                switch value {
+                case nil: return false
+                case .inLine(let range)?: return self.match(pattern, in: line, range: range, selection: selection)
+                case .decoded(let range)?:
+                    let bytes = self.fields.decoded
+                    return bytes.withUnsafeBufferPointer { self.matchDecoded(pattern, in: $0, range: range, selection: selection) }
+                }
             }
         }
         return test.requiresAll ? test.values.allSatisfy(check) : test.values.contains(where: check)
+    }
+
+    /// Matches a decoded value; captures are copied out since they are not ranges of the line.
+    private func matchDecoded(_ pattern: CompiledPattern, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int) -> Bool {
+        let subject = UnsafeBufferPointer(rebasing: buffer[range])
+        switch pattern.firstMatch(in: subject, scratch: scratch) {
+        case .noMatch: return false
+        case .failed(let code):
+            if pendingError == nil { pendingError = code }
+            return false
+        case .matched:
+            for group in pattern.namedGroups {
+                if let found = scratch.range(ofGroup: group.number) {
+                    selectionCaptures[selection].append(Capture(name: group.name, range: nil, decodedBytes: Array(subject[found])))
+                }
+            }
+            return true
+        }
     }
 
     private func match(_ pattern: CompiledPattern, in line: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int) -> Bool {
@@ -128,7 +162,7 @@ public final class RuleEvaluator {
         case .matched:
             for group in pattern.namedGroups {
                 if let found = scratch.range(ofGroup: group.number) {
-                    selectionCaptures[selection].append(Capture(name: group.name, range: (found.lowerBound + range.lowerBound)..<(found.upperBound + range.lowerBound)))
+                    selectionCaptures[selection].append(Capture(name: group.name, range: (found.lowerBound + range.lowerBound)..<(found.upperBound + range.lowerBound), decodedBytes: nil))
                 }
             }
             return true

@@ -165,7 +165,7 @@ public struct RuleLoader {
             if name == "condition" { conditionNode = value; continue }
             if name == "timeframe" { throw fail("'timeframe' is obsolete Sigma aggregation; use a correlation rule", at: key) }
             do {
-                selections.append(try compileSelection(name: name, value))
+                selections.append(try compileSelection(name: name, value, scope: scope))
             } catch let error as SelectionError {
                 throw RuleLoadError(path: path, line: error.line ?? value.mark?.line, rule: identity, message: "selection '\(name)': \(error.message)")
             } catch {
@@ -200,7 +200,7 @@ public struct RuleLoader {
             references: mapping["references"]?.sequence?.compactMap(\.string) ?? [],
             logSource: logSource, entities: entities, exposure: exposure, testCaseCounts: counts,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
-            scope: scope, gate: LiteralGate.gate(of: condition, selections: selections))
+            scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope))
     }
 
     private struct SelectionError: Error {
@@ -213,11 +213,11 @@ public struct RuleLoader {
         }
     }
 
-    private func compileSelection(name: String, _ node: Node) throws -> Selection {
+    private func compileSelection(name: String, _ node: Node, scope: LogSourceScope) throws -> Selection {
         if let list = node.sequence {
             // A list of keywords, or a list of maps (ORed).
             if list.allSatisfy({ $0.mapping != nil }) {
-                return Selection(name: name, body: .maps(try list.map { try compileMap($0.mapping!) }))
+                return Selection(name: name, body: .maps(try list.map { try compileMap($0.mapping!, scope: scope) }))
             }
             if list.contains(where: { $0.mapping != nil || $0.sequence != nil }) {
                 throw SelectionError(message: "a list mixes keywords and maps", node: node)
@@ -233,7 +233,7 @@ public struct RuleLoader {
                 let values = map.first!.value.sequence ?? [map.first!.value]
                 return Selection(name: name, body: .keywords(try values.map { try compileKeyword($0) }, requiresAll: true))
             }
-            return Selection(name: name, body: .maps([try compileMap(map)]))
+            return Selection(name: name, body: .maps([try compileMap(map, scope: scope)]))
         }
         if node.scalar != nil {
             return Selection(name: name, body: .keywords([try compileKeyword(node)], requiresAll: false))
@@ -252,15 +252,20 @@ public struct RuleLoader {
         }
     }
 
-    private func compileMap(_ map: Node.Mapping) throws -> [FieldTest] {
+    private func compileMap(_ map: Node.Mapping, scope: LogSourceScope) throws -> [FieldTest] {
         var tests: [FieldTest] = []
         for (keyNode, valueNode) in map {
             guard let key = keyNode.string else { throw SelectionError(message: "a field name must be a string", node: keyNode) }
             let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let fieldName = parts[0]
-            guard let field = RecordField(name: fieldName) else {
-                throw SelectionError(message: "unknown field '\(fieldName)' (this version knows: \(RecordField.allCases.map(\.name).joined(separator: ", ")))", node: keyNode)
+            guard FieldCatalog.isKnown(fieldName, allowsOpenKeys: scope.allowsOpenKeys) else {
+                let known = FieldCatalog.namedFields.union(RecordField.allCases.map(\.name))
+                let candidates = known.sorted().filter { $0.lowercased() == fieldName.lowercased() }
+                let best = candidates.first { $0 == fieldName.lowercased() } ?? candidates.first
+                let suggestion = best.map { "; did you mean '\($0)'?" } ?? ""
+                throw SelectionError(message: "unknown field '\(fieldName)' for this logsource\(suggestion) (fields: Documentation/Fields.md)", node: keyNode)
             }
+            let field = FieldName(fieldName)
             let modifiers: SigmaValueCompiler.Modifiers
             do { modifiers = try SigmaValueCompiler.parseModifiers(Array(parts.dropFirst())) } catch let error as SigmaValueError {
                 throw SelectionError(message: "\(key): \(error.message)", node: keyNode)

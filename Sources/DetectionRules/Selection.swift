@@ -13,7 +13,7 @@ public enum ValueTest: Sendable {
 
 /// `field|modifiers: values` — one key of a selection map.
 public struct FieldTest: Sendable {
-    public var field: RecordField
+    public var field: FieldName
     public var values: [ValueTest]
     /// `|all`: every value must match (otherwise any one).
     public var requiresAll: Bool

@@ -80,7 +80,7 @@ public struct RuleSetSummary: Codable, Sendable, Equatable {
 /// What one rule did over the whole scan.
 public struct RuleStatistics: Codable, Sendable, Equatable {
     public var id: String
-    /// Lines the rule matched.
+    /// Events the rule matched (a `message repeated N times` line counts N).
     public var matches: Int
     /// Findings kept in the report (at most the cap).
     public var reported: Int
@@ -88,6 +88,8 @@ public struct RuleStatistics: Codable, Sendable, Equatable {
     public var engineErrors: Int
     /// Where the first engine error happened.
     public var firstEngineError: EvidenceLocation?
+    /// Findings left out by `--since`/`--until`.
+    public var outsideTimeWindow: Int = 0
 
     public init(id: String, matches: Int, reported: Int, engineErrors: Int, firstEngineError: EvidenceLocation?) {
         self.id = id
@@ -101,6 +103,7 @@ public struct RuleStatistics: Codable, Sendable, Equatable {
         case id, matches, reported
         case engineErrors = "engine_errors"
         case firstEngineError = "first_engine_error"
+        case outsideTimeWindow = "outside_time_window"
     }
 }
 
@@ -133,6 +136,20 @@ public struct EvidenceEntry: Codable, Sendable, Equatable {
     /// True when a gzip member failed its integrity check: findings from this file may come from
     /// damaged bytes (they are flagged too).
     public var hasDamagedData: Bool
+    /// Lines per detected format (`syslog-rfc3164`, `auditd`, …, `unrecognised`).
+    public var formats: [String: Int] = [:]
+    /// Lines some parser recognised, and lines matched as `raw`/`message` only.
+    public var parsedLines: Int = 0
+    public var unparsedLines: Int = 0
+    /// rsyslog `message repeated N times` lines, and the events they stand for.
+    public var repeatedMessageEvents: Int = 0
+    /// The earliest and latest time of the file's records, UTC.
+    public var timeRange: TimeRange?
+    /// How year-less stamps got their year, and local times their zone (absent when none needed it).
+    public var yearSource: String?
+    public var zoneSource: String?
+    /// The first gzip member's MTIME, UTC, when stored.
+    public var gzipModificationTime: String?
 
     public init(path: String, sha256: String?, bytes: Int64, compression: String, decompressedBytes: Int64, lines: Int, status: Status, error: String?, warnings: [String], gzipMembers: Int?, truncatedLines: Int, hasDamagedData: Bool) {
         self.path = path
@@ -155,6 +172,59 @@ public struct EvidenceEntry: Codable, Sendable, Equatable {
         case gzipMembers = "gzip_members"
         case truncatedLines = "truncated_lines"
         case hasDamagedData = "damaged_data"
+        case formats
+        case parsedLines = "parsed_lines"
+        case unparsedLines = "unparsed_lines"
+        case repeatedMessageEvents = "repeated_message_events"
+        case timeRange = "time_range"
+        case yearSource = "year_source"
+        case zoneSource = "zone_source"
+        case gzipModificationTime = "gzip_mtime"
+    }
+}
+
+/// A span of time, UTC, ISO 8601.
+public struct TimeRange: Codable, Sendable, Equatable {
+    public var first: String
+    public var last: String
+
+    public init(first: String, last: String) {
+        self.first = first
+        self.last = last
+    }
+}
+
+/// A finding's time with its provenance: defensible, not just plausible.
+public struct FindingTime: Codable, Sendable, Equatable {
+    /// The stamp exactly as written in the line.
+    public var text: String
+    /// The UTC reading, ISO 8601 with the line's precision; absent when the line's stamp could not be read.
+    public var utc: String?
+    /// Where the year came from (`in-line`, `rotation-order`, `gzip-mtime`, `reference-date`,
+    /// `file-mtime`, `scan-date`).
+    public var yearSource: String?
+    /// Where the zone came from (`in-line`, `--timezone`, `evidence:PATH`, `assumed-utc`).
+    public var zoneSource: String?
+    /// The local time falls in the hour repeated when clocks went back: two instants are possible, the
+    /// earlier was taken.
+    public var isAmbiguous: Bool?
+    /// `high` (year and zone in the line), `medium`, or `low` (assumed).
+    public var confidence: String
+
+    public init(text: String, utc: String?, yearSource: String?, zoneSource: String?, isAmbiguous: Bool?, confidence: String) {
+        self.text = text
+        self.utc = utc
+        self.yearSource = yearSource
+        self.zoneSource = zoneSource
+        self.isAmbiguous = isAmbiguous
+        self.confidence = confidence
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case text, utc, confidence
+        case yearSource = "year_source"
+        case zoneSource = "zone_source"
+        case isAmbiguous = "ambiguous"
     }
 }
 
@@ -164,13 +234,13 @@ public struct Finding: Codable, Sendable, Equatable {
     /// The event's fields: header fields and named captures. Values are UTF-8 text with invalid
     /// bytes written `\xNN`; redacted captures read `[redacted …]`.
     public var fields: [String: String]
-    /// The time stamp as found in the line (no inference yet).
-    public var time: String?
+    /// When it happened: the stamp as found, and its UTC reading with where the year and zone came from.
+    public var time: FindingTime?
     public var evidence: [EvidenceLocation]
     /// Set when the evidence came from a gzip member that failed its integrity check.
     public var isFromDamagedData: Bool?
 
-    public init(rule: FindingRule, fields: [String: String], time: String?, evidence: [EvidenceLocation], isFromDamagedData: Bool?) {
+    public init(rule: FindingRule, fields: [String: String], time: FindingTime?, evidence: [EvidenceLocation], isFromDamagedData: Bool?) {
         self.rule = rule
         self.fields = fields
         self.time = time
@@ -239,8 +309,11 @@ public struct ScanSummary: Codable, Sendable, Equatable {
     public var matchesByLevel: [String: Int]
     public var evidenceFiles: Int
     public var problems: [String]
+    /// What the reader should know that does not make the scan incomplete (an assumed time zone…).
+    public var warnings: [String]
 
-    public init(isComplete: Bool, findings: Int, matchesByLevel: [String: Int], evidenceFiles: Int, problems: [String]) {
+    public init(isComplete: Bool, findings: Int, matchesByLevel: [String: Int], evidenceFiles: Int, problems: [String], warnings: [String] = []) {
+        self.warnings = warnings
         self.isComplete = isComplete
         self.findings = findings
         self.matchesByLevel = matchesByLevel
@@ -249,7 +322,7 @@ public struct ScanSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case findings, problems
+        case findings, problems, warnings
         case isComplete = "complete"
         case matchesByLevel = "matches_by_level"
         case evidenceFiles = "evidence_files"

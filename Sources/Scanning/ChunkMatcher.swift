@@ -15,7 +15,12 @@ struct FindingDraft: Sendable {
     var isRedacted: Bool
     /// Field name and value bytes, header fields first, then captures.
     var fields: [(String, [UInt8])]
-    var time: [UInt8]?
+    /// The stamp as written.
+    var timeText: [UInt8]?
+    /// The stamp as read (exact, or local and perhaps year-less).
+    var instant: RecordInstant?
+    /// Year rollovers seen in the chunk at or before this line (the merger adds the file's count).
+    var chunkRollovers: Int
 }
 
 /// Per-rule counts of one chunk.
@@ -26,18 +31,40 @@ struct RuleCounts: Sendable {
     var firstEngineError: (line: Int, offset: Int64)?
 }
 
+/// What the chunk's lines say about time and formats, for the file's summary and year inference.
+struct ChunkRecordSummary: Sendable {
+    /// Lines per ``RecordFormat`` (in `RecordFormat.allCases` order).
+    var formatCounts: [Int] = Array(repeating: 0, count: RecordFormat.allCases.count)
+    var repeatedMessageEvents = 0
+    /// The first and last year-less stamps, and the chunk line indexes where the month went backwards.
+    var firstLocal: CivilTime?
+    var lastLocal: CivilTime?
+    var rolloverLines: [Int] = []
+    /// The last stamp with a year in the chunk (its civil date as written) and its line index.
+    var inLineYear: (time: CivilTime, lineIndex: Int)?
+    /// Earliest and latest exact instants, nanoseconds since the epoch.
+    var earliestExact: Int64?
+    var latestExact: Int64?
+
+    func rollovers(atOrBefore lineIndex: Int) -> Int {
+        rolloverLines.reduce(0) { $0 + ($1 <= lineIndex ? 1 : 0) }
+    }
+}
+
 /// What one chunk produced.
 struct ChunkResult: Sendable {
     var fileIndex: Int
     var chunkIndex: Int
     var findings: [FindingDraft]
     var counts: [RuleCounts]
+    var summary: ChunkRecordSummary
 }
 
 /// Runs the rule set over chunks: one per worker thread, reusing its buffers across chunks.
 ///
-/// The prefilter finds candidate lines for every gated rule at once; only those lines are parsed and
-/// evaluated. No allocation happens per line except for hits.
+/// Every line is classified (format, time stamp month) for the file's summary; the prefilter finds
+/// candidate lines for every gated rule at once, and only those are evaluated. No allocation happens
+/// per line except for hits.
 final class ChunkMatcher {
     private let rules: RuleSet
     private let configuration: ScanConfiguration
@@ -45,9 +72,8 @@ final class ChunkMatcher {
     private var lineStarts: [Int32] = []
     private var literalHits: [[Int32]] = []
     private var candidates: [Int32] = []
-    private var headers: [SyslogHeader] = []
-    private var headerStamps: [Int32] = []
-    private var stamp: Int32 = 0
+    private var records: [LogRecord] = []
+    private static let formatIndex: [RecordFormat: Int] = Dictionary(uniqueKeysWithValues: RecordFormat.allCases.enumerated().map { ($1, $0) })
 
     init(rules: RuleSet, configuration: ScanConfiguration) {
         self.rules = rules
@@ -55,16 +81,13 @@ final class ChunkMatcher {
     }
 
     func match(_ chunk: Chunk, fileIndex: Int) -> ChunkResult {
-        var result = ChunkResult(fileIndex: fileIndex, chunkIndex: chunk.index, findings: [], counts: Array(repeating: RuleCounts(), count: rules.rules.count))
+        var result = ChunkResult(fileIndex: fileIndex, chunkIndex: chunk.index, findings: [], counts: Array(repeating: RuleCounts(), count: rules.rules.count), summary: ChunkRecordSummary())
         chunk.lineStarts(into: &lineStarts)
         let lineCount = lineStarts.count
         guard lineCount > 0 else { return result }
-        stamp &+= 1
-        if headers.count < lineCount {
-            headers.append(contentsOf: Array(repeating: SyslogHeader(message: 0..<0), count: lineCount - headers.count))
-            headerStamps.append(contentsOf: Array(repeating: 0, count: lineCount - headerStamps.count))
-        }
+        records.removeAll(keepingCapacity: true)
         chunk.bytes.withUnsafeBufferPointer { buffer in
+            classify(chunk, buffer: buffer, summary: &result.summary)
             _ = lineStarts.withUnsafeBufferPointer { starts in
                 rules.prefilter.scan(buffer, lineStarts: starts, scratch: evaluator.scratch, into: &literalHits)
             }
@@ -73,14 +96,10 @@ final class ChunkMatcher {
                 let visit = { (lineIndex: Int) in
                     let range = chunk.contentRange(ofLine: lineIndex, lineStarts: self.lineStarts)
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
-                    if self.headerStamps[lineIndex] != self.stamp {
-                        self.headers[lineIndex] = SyslogHeader.parse(line)
-                        self.headerStamps[lineIndex] = self.stamp
-                    }
-                    let header = self.headers[lineIndex]
-                    let program = header.program.map { UnsafeBufferPointer(rebasing: line[$0]) }
-                    guard rule.scope.admits(program: program) else { return }
-                    switch self.evaluator.evaluate(rule, line: line, header: header) {
+                    let record = self.records[lineIndex]
+                    let program = record.header.program.map { UnsafeBufferPointer(rebasing: line[$0]) }
+                    guard rule.scope.admits(format: record.format, program: program) else { return }
+                    switch self.evaluator.evaluate(rule, line: line, record: record) {
                     case .noMatch: return
                     case .engineError:
                         result.counts[ruleIndex].engineErrors += 1
@@ -88,13 +107,15 @@ final class ChunkMatcher {
                             result.counts[ruleIndex].firstEngineError = (chunk.firstLineNumber + lineIndex, chunk.startOffset + Int64(range.lowerBound))
                         }
                     case .matched:
-                        result.counts[ruleIndex].matches += 1
+                        result.counts[ruleIndex].matches += record.repeatCount
                         guard kept < self.configuration.findingsCapPerRule else { return }
                         kept += 1
                         let isTruncated = chunk.truncatedLine != nil && lineIndex == lineCount - 1
-                        result.findings.append(self.draft(rule: rule, ruleIndex: ruleIndex, line: line, header: header,
-                                                          lineNumber: chunk.firstLineNumber + lineIndex,
-                                                          offset: chunk.startOffset + Int64(range.lowerBound), isTruncated: isTruncated))
+                        var draft = self.draft(rule: rule, ruleIndex: ruleIndex, line: line, record: record,
+                                               lineNumber: chunk.firstLineNumber + lineIndex,
+                                               offset: chunk.startOffset + Int64(range.lowerBound), isTruncated: isTruncated)
+                        draft.chunkRollovers = result.summary.rollovers(atOrBefore: lineIndex)
+                        result.findings.append(draft)
                     }
                 }
                 if let literalIndexes = rules.gateLiterals[ruleIndex] {
@@ -115,27 +136,82 @@ final class ChunkMatcher {
         return result
     }
 
-    private func draft(rule: DetectionRule, ruleIndex: Int, line: UnsafeBufferPointer<UInt8>, header: SyslogHeader, lineNumber: Int, offset: Int64, isTruncated: Bool) -> FindingDraft {
+    /// Reads every line as a record and summarises formats and time stamps.
+    private func classify(_ chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>, summary: inout ChunkRecordSummary) {
+        var previousMonth = 0
+        var lastLocalLine = -1
+        for lineIndex in 0..<lineStarts.count {
+            let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
+            let line = UnsafeBufferPointer(rebasing: buffer[range])
+            let record = LogRecord.read(line)
+            records.append(record)
+            summary.formatCounts[Self.formatIndex[record.format]!] += 1
+            if record.repeatCount > 1 { summary.repeatedMessageEvents += record.repeatCount }
+            guard let stamp = record.header.timestamp else { continue }
+            if record.format == .syslogRFC3164 {
+                // The month alone decides rollovers; the full stamp is read for the first and last only.
+                let month = TimestampParser.monthIndex(line[stamp.lowerBound], line[stamp.lowerBound + 1], line[stamp.lowerBound + 2]) ?? 0
+                if summary.firstLocal == nil {
+                    summary.firstLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[stamp]))
+                } else if YearInference.isRollover(previousMonth: previousMonth, nextMonth: month) {
+                    summary.rolloverLines.append(lineIndex)
+                }
+                previousMonth = month
+                lastLocalLine = lineIndex
+            } else if record.format != .unrecognised {
+                switch RecordTime.instant(of: record, line: line) {
+                case .exact(let nanoseconds)?:
+                    summary.earliestExact = min(summary.earliestExact ?? .max, nanoseconds)
+                    summary.latestExact = max(summary.latestExact ?? .min, nanoseconds)
+                    if record.format == .syslogRFC3339 || record.format == .syslogRFC5424,
+                       let civil = TimestampParser.parseRFC3339(UnsafeBufferPointer(rebasing: line[stamp])) {
+                        summary.inLineYear = (civil, lineIndex)
+                    }
+                case .local(let civil)?:
+                    if civil.year != nil { summary.inLineYear = (civil, lineIndex) }
+                case nil:
+                    break
+                }
+            }
+        }
+        if lastLocalLine >= 0 {
+            let range = chunk.contentRange(ofLine: lastLocalLine, lineStarts: lineStarts)
+            let line = UnsafeBufferPointer(rebasing: buffer[range])
+            if let stamp = records[lastLocalLine].header.timestamp {
+                summary.lastLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[stamp]))
+            }
+        }
+    }
+
+    private func draft(rule: DetectionRule, ruleIndex: Int, line: UnsafeBufferPointer<UInt8>, record: LogRecord, lineNumber: Int, offset: Int64, isTruncated: Bool) -> FindingDraft {
         var fields: [(String, [UInt8])] = []
         for field in [RecordField.host, .program, .pid] {
-            if let range = header.range(of: field, lineLength: line.count) { fields.append((field.name, Array(line[range]))) }
+            if let range = record.header.range(of: field, lineLength: line.count) { fields.append((field.name, Array(line[range]))) }
         }
-        var redactions: [(Range<Int>, [UInt8])] = []
+        var redactions: [[UInt8]] = []
+        var redactedRanges: [(Range<Int>, [UInt8])] = []
         for capture in evaluator.captures {
-            var value = Array(line[capture.range])
+            let original = capture.bytes(in: line)
+            var value = original
             if configuration.isRedacting, let entity = rule.entities[capture.name], entity.redact {
-                value = Redaction.marker(for: value, type: entity.type, key: configuration.redactionKey)
-                redactions.append((capture.range, value))
+                value = Redaction.marker(for: original, type: entity.type, key: configuration.redactionKey)
+                if let range = capture.range { redactedRanges.append((range, value)) } else { redactions.append(original) }
             }
             if let existing = fields.firstIndex(where: { $0.0 == capture.name }) { fields[existing].1 = value } else { fields.append((capture.name, value)) }
         }
         var reported = Array(line)
-        // Replace redacted ranges from the end so earlier ranges stay valid; overlapping ranges merge.
-        for (range, marker) in redactions.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) where range.upperBound <= reported.count {
+        // Replace redacted ranges from the end so earlier ranges stay valid.
+        for (range, marker) in redactedRanges.sorted(by: { $0.0.lowerBound > $1.0.lowerBound }) where range.upperBound <= reported.count {
             reported.replaceSubrange(range, with: marker)
         }
+        // A secret captured from a decoded value: hide every occurrence of its bytes in the line.
+        for secret in redactions where !secret.isEmpty {
+            reported = Redaction.replacingOccurrences(of: secret, in: reported, with: Redaction.marker(for: secret, type: "secret", key: configuration.redactionKey))
+        }
         return FindingDraft(ruleIndex: ruleIndex, lineNumber: lineNumber, offset: offset, line: reported, isLineTruncated: isTruncated,
-                            isRedacted: !redactions.isEmpty, fields: fields, time: header.timestamp.map { Array(line[$0]) })
+                            isRedacted: !redactedRanges.isEmpty || !redactions.isEmpty, fields: fields,
+                            timeText: record.header.timestamp.map { Array(line[$0]) },
+                            instant: RecordTime.instant(of: record, line: line), chunkRollovers: 0)
     }
 }
 
@@ -149,5 +225,20 @@ enum Redaction {
             return text.count == 1 ? "0" + text : text
         }.joined()
         return Array("[redacted \(type) length=\(value.count) hmac=\(hex)]".utf8)
+    }
+
+    static func replacingOccurrences(of needle: [UInt8], in haystack: [UInt8], with replacement: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        var index = 0
+        while index < haystack.count {
+            if index + needle.count <= haystack.count && haystack[index..<(index + needle.count)].elementsEqual(needle) {
+                result += replacement
+                index += needle.count
+            } else {
+                result.append(haystack[index])
+                index += 1
+            }
+        }
+        return result
     }
 }

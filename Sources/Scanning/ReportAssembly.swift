@@ -24,6 +24,6 @@ public enum ReportAssembly {
             rules: RuleSetSummary(count: rules.rules.count, sha256: rules.sha256, statistics: outcome.statistics, findingsCapPerRule: configuration.findingsCapPerRule),
             evidence: outcome.evidence,
             findings: outcome.findings,
-            summary: ScanSummary(isComplete: isComplete, findings: outcome.findings.count, matchesByLevel: matchesByLevel, evidenceFiles: outcome.evidence.count, problems: problems))
+            summary: ScanSummary(isComplete: isComplete, findings: outcome.findings.count, matchesByLevel: matchesByLevel, evidenceFiles: outcome.evidence.count, problems: problems, warnings: outcome.warnings))
     }
 }

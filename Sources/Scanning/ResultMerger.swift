@@ -1,6 +1,7 @@
 import Foundation
 import DetectionRules
 import EvidenceInput
+import RecordParsing
 import ExposureReport
 
 /// Puts chunk results back in file order then chunk order, whatever order workers finish in, and
@@ -24,9 +25,12 @@ final class ResultMerger: @unchecked Sendable {
     private let fileCount: Int
 
     private let paths: [String]
+    private var timeResolver: TimeResolver
+    private var timeState = FileTimeState()
 
-    init(paths: [String], rules: RuleSet, configuration: ScanConfiguration) {
+    init(paths: [String], rules: RuleSet, configuration: ScanConfiguration, timeResolver: TimeResolver) {
         self.paths = paths
+        self.timeResolver = timeResolver
         self.fileCount = paths.count
         self.rules = rules
         self.configuration = configuration
@@ -79,6 +83,7 @@ final class ResultMerger: @unchecked Sendable {
 
     private func merge(_ result: ChunkResult) {
         let path = evidencePath(nextFile)
+        let rolloversBeforeChunk = timeState.merge(result.summary)
         for (index, counts) in result.counts.enumerated() where counts.matches > 0 || counts.engineErrors > 0 {
             statistics[index].matches += counts.matches
             statistics[index].engineErrors += counts.engineErrors
@@ -87,10 +92,40 @@ final class ResultMerger: @unchecked Sendable {
             }
         }
         for draft in result.findings where statistics[draft.ruleIndex].reported < configuration.findingsCapPerRule {
+            var finding = Self.finding(from: draft, rule: rules.rules[draft.ruleIndex], path: path)
+            switch draft.instant {
+            case .exact(let nanoseconds)?:
+                finding.time?.utc = UTCText.format(nanoseconds: nanoseconds)
+                finding.time?.yearSource = YearInference.Source.inLine.rawValue
+                finding.time?.zoneSource = "in-line"
+                finding.time?.confidence = "high"
+                if !isInsideTimeWindow(nanoseconds) { statistics[draft.ruleIndex].outsideTimeWindow += 1; continue }
+            case .local(let civil)?:
+                if let year = civil.year {
+                    let reading = timeResolver.utc(of: civil, year: year)
+                    finding.time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
+                    finding.time?.yearSource = YearInference.Source.inLine.rawValue
+                    finding.time?.zoneSource = timeResolver.zone.source
+                    finding.time?.isAmbiguous = reading.isAmbiguous ? true : nil
+                    finding.time?.confidence = timeResolver.zone.source == "assumed-utc" ? "low" : "medium"
+                    if !isInsideTimeWindow(reading.nanoseconds) { statistics[draft.ruleIndex].outsideTimeWindow += 1; continue }
+                } else {
+                    timeState.pendingLocal.append((findings.count, civil, rolloversBeforeChunk + draft.chunkRollovers))
+                }
+            case nil:
+                break
+            }
             statistics[draft.ruleIndex].reported += 1
-            findings.append(Self.finding(from: draft, rule: rules.rules[draft.ruleIndex], path: path))
+            findings.append(finding)
             currentFileFindings.append(findings.count - 1)
         }
+    }
+
+    private func isInsideTimeWindow(_ nanoseconds: Int64) -> Bool {
+        let seconds = nanoseconds / 1_000_000_000
+        if let since = configuration.since, seconds < since { return false }
+        if let until = configuration.until, seconds > until { return false }
+        return true
     }
 
     private func evidencePath(_ index: Int) -> String {
@@ -101,12 +136,63 @@ final class ResultMerger: @unchecked Sendable {
         if summary.hasDamagedData {
             for index in currentFileFindings { findings[index].isFromDamagedData = true }
         }
-        currentFileFindings.removeAll()
-        evidence.append(EvidenceEntry(
+        var entry = EvidenceEntry(
             path: summary.path, sha256: summary.sha256, bytes: summary.storedBytes, compression: summary.compression,
             decompressedBytes: summary.decompressedBytes, lines: summary.lines, status: summary.status, error: summary.error,
             warnings: summary.warnings, gzipMembers: summary.gzipMembers, truncatedLines: summary.truncatedLines,
-            hasDamagedData: summary.hasDamagedData))
+            hasDamagedData: summary.hasDamagedData)
+        resolveTimes(of: &entry)
+        evidence.append(entry)
+        currentFileFindings.removeAll()
+        timeState = FileTimeState()
+    }
+
+    /// Places the file's year-less stamps in time, fills its summary, and applies the time window.
+    private func resolveTimes(of entry: inout EvidenceEntry) {
+        let state = timeState
+        for (index, format) in RecordFormat.allCases.enumerated() where state.formatCounts[index] > 0 {
+            entry.formats[format.rawValue] = state.formatCounts[index]
+        }
+        entry.unparsedLines = state.formatCounts[RecordFormat.allCases.firstIndex(of: .unrecognised)!]
+        entry.parsedLines = state.formatCounts.reduce(0, +) - entry.unparsedLines
+        entry.repeatedMessageEvents = state.repeatedMessageEvents
+        if let mtime = timeResolver.dates[nextFile].gzipModificationTime {
+            entry.gzipModificationTime = UTCText.format(nanoseconds: mtime * 1_000_000_000)
+        }
+        var earliest = state.earliestExact
+        var latest = state.latestExact
+        var removed = Set<Int>()
+        if let (lastYear, source) = timeResolver.lastLineYear(fileIndex: nextFile, state: state), let first = state.firstLocal, let last = state.lastLocal {
+            entry.yearSource = source.rawValue
+            entry.zoneSource = timeResolver.zone.source
+            let firstReading = timeResolver.utc(of: first, year: lastYear - state.rollovers)
+            let lastReading = timeResolver.utc(of: last, year: lastYear)
+            earliest = min(earliest ?? .max, firstReading.nanoseconds)
+            latest = max(latest ?? .min, lastReading.nanoseconds)
+            let confidence = timeResolver.zone.source == "assumed-utc" ? "low" : source.confidence
+            for pending in state.pendingLocal {
+                let year = lastYear - (state.rollovers - pending.rollovers)
+                let reading = timeResolver.utc(of: pending.time, year: year)
+                findings[pending.findingIndex].time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
+                findings[pending.findingIndex].time?.yearSource = source.rawValue
+                findings[pending.findingIndex].time?.zoneSource = timeResolver.zone.source
+                findings[pending.findingIndex].time?.isAmbiguous = reading.isAmbiguous ? true : nil
+                findings[pending.findingIndex].time?.confidence = confidence
+                if !isInsideTimeWindow(reading.nanoseconds) { removed.insert(pending.findingIndex) }
+            }
+        }
+        if let earliest, let latest {
+            entry.timeRange = TimeRange(first: UTCText.format(nanoseconds: earliest), last: UTCText.format(nanoseconds: latest))
+        }
+        if !removed.isEmpty {
+            // Only this file's findings sit at the end of the list, so removal keeps the order.
+            for index in removed.sorted(by: >) {
+                let ruleIndex = rules.rules.firstIndex { $0.id == findings[index].rule.id }!
+                statistics[ruleIndex].reported -= 1
+                statistics[ruleIndex].outsideTimeWindow += 1
+                findings.remove(at: index)
+            }
+        }
     }
 
     static func finding(from draft: FindingDraft, rule: DetectionRule, path: String) -> Finding {
@@ -119,8 +205,9 @@ final class ResultMerger: @unchecked Sendable {
         } else {
             location.bytes = Data(draft.line).base64EncodedString()
         }
+        let time = draft.timeText.map { FindingTime(text: TextRendering.escapedText($0), utc: nil, yearSource: nil, zoneSource: nil, isAmbiguous: nil, confidence: "low") }
         return Finding(rule: FindingRule(id: rule.id, name: rule.name, title: rule.title, level: rule.level.rawValue, tags: rule.tags),
-                       fields: fields, time: draft.time.map { TextRendering.escapedText($0) }, evidence: [location], isFromDamagedData: nil)
+                       fields: fields, time: time, evidence: [location], isFromDamagedData: nil)
     }
 
     func outcome(discoveryProblems: [DiscoveryProblem]) -> ScanOutcome {

@@ -14,10 +14,39 @@ public struct ScanConfiguration: Sendable {
     public var redactionKey: [UInt8]
     /// When false, secrets are shown in clear (`--no-redact`).
     public var isRedacting: Bool = true
+    /// `--reference-date`: an upper bound for year-less stamps when the evidence has no better date.
+    public var referenceDate: CalendarDate?
+    /// `--timezone`: the zone of local time stamps, overriding what the evidence says.
+    public var timeZoneIdentifier: String?
+    /// `--since` / `--until`: keep only findings whose UTC time is inside (inclusive), in seconds.
+    public var since: Int64?
+    public var until: Int64?
+    /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
+    public var scanDate: Int64 = 0
 
     public init(evidencePaths: [String], jobs: Int, redactionKey: [UInt8]) {
         self.evidencePaths = evidencePaths
         self.jobs = max(1, jobs)
         self.redactionKey = redactionKey
+    }
+}
+
+/// A calendar date (year, month, day), as `--reference-date` gives it.
+public struct CalendarDate: Sendable, Equatable {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD`.
+    public init?(text: String) {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
+        self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 }

@@ -3,6 +3,7 @@ import DetectionRules
 import EvidenceInput
 import ExposureReport
 import LineChunking
+import RecordParsing
 
 /// The scan: the only place with threads.
 ///
@@ -31,7 +32,11 @@ public struct ScanPipeline {
                   let size = attributes[.size] as? NSNumber else { return total }
             return total + size.int64Value
         }
-        let merger = ResultMerger(paths: files.map(\.displayPath), rules: rules, configuration: configuration)
+        let dates = files.map(Self.dates(of:))
+        let (zone, zoneProblem) = Self.zone(configuration: configuration, files: files)
+        let timeResolver = TimeResolver(paths: files.map(\.displayPath), dates: dates, zone: zone,
+                                        referenceDate: configuration.referenceDate, scanDate: configuration.scanDate)
+        let merger = ResultMerger(paths: files.map(\.displayPath), rules: rules, configuration: configuration, timeResolver: timeResolver)
         let queue = BlockingQueue<WorkItem>(capacity: 2 * configuration.jobs)
         let nextFile = FileDispenser(count: files.count, lookahead: max(4, 2 * configuration.jobs), merger: merger)
         let readerCount = max(1, min(configuration.jobs, files.count))
@@ -77,7 +82,41 @@ public struct ScanPipeline {
         queue.close()
         group.wait()
         progress?(bytesRead.value, totalBytes)
-        return merger.outcome(discoveryProblems: discovery.problems)
+        var outcome = merger.outcome(discoveryProblems: discovery.problems)
+        if let zoneProblem { outcome.warnings.append(zoneProblem) }
+        return outcome
+    }
+
+    /// A file's gzip MTIME and modification time, read before scanning (8 bytes and a stat).
+    static func dates(of file: EvidenceFile) -> FileDates {
+        guard let path = file.filesystemPath, let handle = FileHandle(forReadingAtPath: path) else { return FileDates() }
+        defer { try? handle.close() }
+        var dates = FileDates()
+        if let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date {
+            dates.fileModificationTime = Int64(modified.timeIntervalSince1970)
+        }
+        if let header = try? handle.read(upToCount: 8), header.count == 8, header[header.startIndex] == 0x1f, header[header.startIndex + 1] == 0x8b {
+            let bytes = Array(header)
+            let mtime = Int64(bytes[4]) | Int64(bytes[5]) << 8 | Int64(bytes[6]) << 16 | Int64(bytes[7]) << 24
+            if mtime != 0 { dates.gzipModificationTime = mtime }
+        }
+        return dates
+    }
+
+    /// The zone of local stamps: `--timezone`, else an `etc/timezone` file among the evidence, else UTC
+    /// (with a warning, since local stamps are then only as good as that guess).
+    static func zone(configuration: ScanConfiguration, files: [EvidenceFile]) -> (ZoneChoice, String?) {
+        if let identifier = configuration.timeZoneIdentifier, let rules = ZoneRules(identifier: identifier) {
+            return (ZoneChoice(rules: rules, source: "--timezone"), nil)
+        }
+        for file in files where file.displayPath.hasSuffix("etc/timezone") {
+            if let path = file.filesystemPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
+                let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                if let rules = ZoneRules(identifier: name) { return (ZoneChoice(rules: rules, source: "evidence:\(file.displayPath)"), nil) }
+            }
+        }
+        return (ZoneChoice(rules: .utc, source: "assumed-utc"),
+                "no time zone given (--timezone) or found in the evidence (etc/timezone): local time stamps were read as UTC")
     }
 
     struct WorkItem: Sendable {
@@ -152,6 +191,8 @@ public struct ScanOutcome: Sendable {
     public var findings: [Finding]
     public var statistics: [RuleStatistics]
     public var problems: [String]
+    /// Things the reader should know that do not make the scan incomplete (an assumed zone, say).
+    public var warnings: [String] = []
 }
 
 /// Hands out file indexes in order, never more than `lookahead` files ahead of the merger, so results

@@ -2,6 +2,7 @@ import ArgumentParser
 import DetectionRules
 import ExposureReport
 import Foundation
+import RecordParsing
 import ReportExport
 import Scanning
 
@@ -46,11 +47,27 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-progress"), help: "Never print the progress line.")
     var withoutProgress = false
 
+    @Option(name: .customLong("reference-date"), help: "YYYY-MM-DD: the latest date year-less stamps can have, when the evidence has no better date.")
+    var referenceDate: String?
+
+    @Option(name: .customLong("timezone"), help: "The zone of local time stamps (tz name, e.g. Europe/London); overrides etc/timezone in the evidence.")
+    var timeZone: String?
+
+    @Option(name: .customLong("since"), help: "Keep findings at or after this UTC time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ).")
+    var since: String?
+
+    @Option(name: .customLong("until"), help: "Keep findings at or before this UTC time (YYYY-MM-DD means the end of that day).")
+    var until: String?
+
     mutating func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maximumLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
         guard chunkKiB >= 4 else { throw ValidationError("--chunk-kib must be at least 4") }
         guard findingsCap >= 0 else { throw ValidationError("--findings-cap cannot be negative") }
+        if let referenceDate, CalendarDate(text: referenceDate) == nil { throw ValidationError("--reference-date must be YYYY-MM-DD, not '\(referenceDate)'") }
+        if let timeZone, TimeZone(identifier: timeZone) == nil { throw ValidationError("--timezone: unknown zone '\(timeZone)' (use a tz database name such as Europe/London)") }
+        if let since, UTCArgument.seconds(since, endOfDay: false) == nil { throw ValidationError("--since must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, not '\(since)'") }
+        if let until, UTCArgument.seconds(until, endOfDay: true) == nil { throw ValidationError("--until must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, not '\(until)'") }
     }
 
     func run() throws {
@@ -80,6 +97,11 @@ struct ScanCommand: ParsableCommand {
         configuration.chunkBytes = chunkKiB * 1024
         configuration.findingsCapPerRule = findingsCap
         configuration.isRedacting = !showSecrets
+        configuration.referenceDate = referenceDate.flatMap(CalendarDate.init(text:))
+        configuration.timeZoneIdentifier = timeZone
+        configuration.since = since.flatMap { UTCArgument.seconds($0, endOfDay: false) }
+        configuration.until = until.flatMap { UTCArgument.seconds($0, endOfDay: true) }
+        configuration.scanDate = Int64(started.timeIntervalSince1970)
 
         let isTerminal = isatty(STDERR_FILENO) == 1 && !withoutProgress
         let progress: ScanPipeline.ProgressHandler? = isTerminal ? ProgressLine(started: started).update : nil
@@ -169,5 +191,18 @@ struct ProgressLine: Sendable {
         let percent = totalBytes > 0 ? String(format: " (%.0f%%)", 100 * Double(bytesRead) / Double(totalBytes)) : ""
         let text = String(format: "\r\u{1b}[Kscanning: %.0f MB read%@, %.0f MB/s stored", megabytes, percent, megabytes / elapsed)
         FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
+/// Reads `--since`/`--until` values as UTC seconds.
+enum UTCArgument {
+    static func seconds(_ text: String, endOfDay: Bool) -> Int64? {
+        if let date = CalendarDate(text: text), text.count == 10 {
+            let days = Int64(CivilTime.daysFromCivil(year: date.year, month: date.month, day: date.day))
+            return days * 86_400 + (endOfDay ? 86_399 : 0)
+        }
+        let formatter = ISO8601DateFormatter()
+        guard let parsed = formatter.date(from: text) else { return nil }
+        return Int64(parsed.timeIntervalSince1970)
     }
 }

@@ -90,12 +90,12 @@ struct RuleEvaluatorTests {
         let rule = try RuleFixtures.rule(detection: "selection:\n    message|re: 'for (?<user>\\S+) from'\ncondition: selection")
         let line = Array(RuleFixtures.failedRoot.utf8)
         let evaluator = RuleEvaluator()
-        let outcome = line.withUnsafeBufferPointer { evaluator.evaluate(rule, line: $0, header: SyslogHeader.parse($0)) }
+        let outcome = line.withUnsafeBufferPointer { evaluator.evaluate(rule, line: $0, record: LogRecord.read($0)) }
         #expect(outcome == .matched)
         let capture = try #require(evaluator.captures.first)
         #expect(capture.name == "user")
         #expect(capture.range == 54..<58)
-        #expect(String(decoding: line[capture.range], as: UTF8.self) == "root")
+        #expect(String(decoding: line[try #require(capture.range)], as: UTF8.self) == "root")
     }
 
     @Test("an unset optional group is not a capture")

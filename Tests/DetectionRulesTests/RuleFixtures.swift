@@ -53,11 +53,10 @@ enum RuleFixtures {
 
     static func evaluate(_ rule: DetectionRule, _ line: [UInt8], evaluator: RuleEvaluator = RuleEvaluator()) -> Evaluation {
         line.withUnsafeBufferPointer { buffer in
-            let header = SyslogHeader.parse(buffer)
-            let outcome = evaluator.evaluate(rule, line: buffer, header: header)
+            let outcome = evaluator.evaluate(rule, line: buffer, record: LogRecord.read(buffer))
             var captures: [String: [UInt8]] = [:]
             for capture in evaluator.captures where captures[capture.name] == nil {
-                captures[capture.name] = Array(line[capture.range])
+                captures[capture.name] = capture.bytes(in: buffer)
             }
             return Evaluation(outcome: outcome, captures: captures, captureNames: evaluator.captures.map(\.name))
         }
@@ -71,8 +70,8 @@ enum RuleFixtures {
     static func admits(_ rule: DetectionRule, _ line: String) -> Bool {
         let bytes = Array(line.utf8)
         return bytes.withUnsafeBufferPointer { buffer in
-            let header = SyslogHeader.parse(buffer)
-            return rule.scope.admits(program: header.program.map { UnsafeBufferPointer(rebasing: buffer[$0]) })
+            let record = LogRecord.read(buffer)
+            return rule.scope.admits(format: record.format, program: record.header.program.map { UnsafeBufferPointer(rebasing: buffer[$0]) })
         }
     }
 

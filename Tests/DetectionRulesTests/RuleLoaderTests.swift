@@ -93,10 +93,10 @@ struct RuleLoaderTests {
         expectError(ruleText(selectionLine: "        message|\(modifier): 'x'"), line: 7, containing: ["modifier '\(modifier)' is part of Sigma but not supported"])
     }
 
-    @Test("an unknown field is an error listing the known ones")
+    @Test("an unknown field is an error that suggests the field meant")
     func unknownField() {
-        // `User` (Windows-style) does not exist in syslog records.
-        expectError(ruleText(selectionLine: "        User: root"), line: 7, containing: ["unknown field 'User'", "raw, timestamp, host, program, pid, message"])
+        // `User` (Windows-style) does not exist in syslog records; `user` does.
+        expectError(ruleText(selectionLine: "        User: root"), line: 7, containing: ["unknown field 'User'", "did you mean 'user'", "Documentation/Fields.md"])
     }
 
     @Test("a PCRE2 compile error carries PCRE2's text and offset")

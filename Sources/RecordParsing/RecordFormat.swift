@@ -1,0 +1,21 @@
+/// How one line is written. Formats are detected from the content of each line (one file can mix
+/// RFC 3164 and RFC 3339 after an upgrade), never from a file name.
+public enum RecordFormat: String, Sendable, CaseIterable, Codable {
+    /// RFC 3164 "traditional" syslog: no year, no zone.
+    case syslogRFC3164 = "syslog-rfc3164"
+    /// rsyslog's high-precision RFC 3339 file format.
+    case syslogRFC3339 = "syslog-rfc3339"
+    /// RFC 5424 with PRI and structured data.
+    case syslogRFC5424 = "syslog-rfc5424"
+    /// An auditd record: `type=… msg=audit(epoch:serial): …`.
+    case auditd
+    /// One entry of `journalctl -o json`.
+    case journalJSON = "journal-json"
+    /// Apache/nginx common or combined access log.
+    case webAccess = "web-access"
+    /// A line no parser recognised: matched as `raw`/`message` only.
+    case unrecognised
+
+    /// True for the syslog header formats.
+    public var isSyslog: Bool { self == .syslogRFC3164 || self == .syslogRFC3339 || self == .syslogRFC5424 }
+}

@@ -1,0 +1,84 @@
+/// When a record happened, as far as its own line says.
+public enum RecordInstant: Sendable, Equatable {
+    /// An exact instant, nanoseconds since the epoch (UTC): audit and journal epochs, stamps with a zone.
+    case exact(nanosecondsSinceEpoch: Int64)
+    /// A wall-clock time of an unknown zone, possibly without a year (RFC 3164).
+    case local(CivilTime)
+}
+
+/// Reads each format's time stamp.
+public enum RecordTime {
+    public static func instant(of record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> RecordInstant? {
+        guard let range = record.header.timestamp else { return nil }
+        let stamp = UnsafeBufferPointer(rebasing: line[range])
+        switch record.format {
+        case .syslogRFC3164:
+            return TimestampParser.parseRFC3164(stamp).map { .local($0) }
+        case .syslogRFC3339, .syslogRFC5424:
+            guard let civil = TimestampParser.parseRFC3339(stamp), let year = civil.year else { return nil }
+            guard let offset = civil.utcOffsetSeconds else { return .local(civil) }
+            let seconds = civil.secondsAsUTC(year: year) - Int64(offset)
+            return .exact(nanosecondsSinceEpoch: seconds * 1_000_000_000 + Int64(civil.nanosecond))
+        case .auditd:
+            return parseEpoch(stamp, fractionDigitsStop: UInt8(ascii: ":")).map { .exact(nanosecondsSinceEpoch: $0) }
+        case .journalJSON:
+            // __REALTIME_TIMESTAMP: microseconds since the epoch.
+            var value: Int64 = 0
+            var digits = 0
+            for byte in stamp {
+                guard ByteSearch.isDigit(byte), digits < 19 else { break }
+                value = value * 10 + Int64(byte - 0x30)
+                digits += 1
+            }
+            return digits >= 10 ? .exact(nanosecondsSinceEpoch: value * 1000) : nil
+        case .webAccess:
+            return parseWebTime(stamp).map { civil in
+                let seconds = civil.secondsAsUTC(year: civil.year!) - Int64(civil.utcOffsetSeconds ?? 0)
+                return .exact(nanosecondsSinceEpoch: seconds * 1_000_000_000)
+            }
+        case .unrecognised:
+            return nil
+        }
+    }
+
+    /// `1373330716.123:1234` → nanoseconds (the fraction before the colon).
+    static func parseEpoch(_ stamp: UnsafeBufferPointer<UInt8>, fractionDigitsStop: UInt8) -> Int64? {
+        var seconds: Int64 = 0
+        var index = 0
+        while index < stamp.count && ByteSearch.isDigit(stamp[index]) && index < 12 {
+            seconds = seconds * 10 + Int64(stamp[index] - 0x30)
+            index += 1
+        }
+        guard index >= 9 else { return nil }
+        var nanos: Int64 = 0
+        var scale: Int64 = 100_000_000
+        if index < stamp.count && stamp[index] == UInt8(ascii: ".") {
+            index += 1
+            while index < stamp.count && ByteSearch.isDigit(stamp[index]) {
+                nanos += Int64(stamp[index] - 0x30) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        return seconds * 1_000_000_000 + nanos
+    }
+
+    /// `10/Oct/2000:13:55:36 -0700`.
+    public static func parseWebTime(_ stamp: UnsafeBufferPointer<UInt8>) -> CivilTime? {
+        guard stamp.count >= 26 else { return nil }
+        let digit = { (index: Int) -> Int in Int(stamp[index] &- 0x30) }
+        guard let month = TimestampParser.monthIndex(stamp[3], stamp[4], stamp[5]), stamp[2] == UInt8(ascii: "/"), stamp[6] == UInt8(ascii: "/") else { return nil }
+        let day = digit(0) * 10 + digit(1)
+        let year = digit(7) * 1000 + digit(8) * 100 + digit(9) * 10 + digit(10)
+        let hour = digit(12) * 10 + digit(13)
+        let minute = digit(15) * 10 + digit(16)
+        let second = digit(18) * 10 + digit(19)
+        let sign = stamp[21]
+        guard sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") else { return nil }
+        let offset = (digit(22) * 10 + digit(23)) * 3600 + (digit(24) * 10 + digit(25)) * 60
+        let civil = CivilTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: 0,
+                              utcOffsetSeconds: sign == UInt8(ascii: "-") ? -offset : offset)
+        guard TimestampParser.isPlausible(civil), civil.isValid(inYear: year) else { return nil }
+        return civil
+    }
+}

@@ -1,0 +1,38 @@
+/// rsyslog writes control characters as `#NNN` (three octal digits: `#012` is a newline, `#011` a tab).
+/// For matching, such a message is decoded; the raw line stays the evidence.
+enum RsyslogEscapes {
+    /// The decoded message when `range` holds at least one `#NNN` escape, else nil.
+    static func decodedIfEscaped(_ line: UnsafeBufferPointer<UInt8>, range: Range<Int>, resolver: FieldResolver) -> FieldValue? {
+        guard let first = firstEscape(line, range: range) else { return nil }
+        return resolver.appendDecoded { out in
+            out.append(contentsOf: line[range.lowerBound..<first])
+            var index = first
+            while index < range.upperBound {
+                if isEscape(line, at: index, end: range.upperBound) {
+                    out.append((line[index + 1] - 0x30) << 6 | (line[index + 2] - 0x30) << 3 | (line[index + 3] - 0x30))
+                    index += 4
+                } else {
+                    out.append(line[index])
+                    index += 1
+                }
+            }
+        }
+    }
+
+    static func firstEscape(_ line: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if line[index] == UInt8(ascii: "#") && isEscape(line, at: index, end: range.upperBound) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    /// `#` then three octal digits, the first 0–3 (a byte value).
+    @inline(__always)
+    static func isEscape(_ line: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Bool {
+        guard index + 3 < end, line[index] == UInt8(ascii: "#") else { return false }
+        let a = line[index + 1], b = line[index + 2], c = line[index + 3]
+        return a >= 0x30 && a <= 0x33 && b >= 0x30 && b <= 0x37 && c >= 0x30 && c <= 0x37
+    }
+}

@@ -1,0 +1,167 @@
+import EvidenceInput
+import DetectionRules
+import ExposureReport
+import RecordParsing
+
+/// Dates known about a file before it is read: its gzip header MTIME and its own modification time.
+struct FileDates: Sendable {
+    var gzipModificationTime: Int64?
+    var fileModificationTime: Int64?
+}
+
+/// The zone local stamps are read in, and why.
+struct ZoneChoice: Sendable {
+    var rules: ZoneRules
+    /// `--timezone`, `evidence:PATH`, or `assumed-utc`.
+    var source: String
+}
+
+/// What a file's records said about time, accumulated chunk by chunk in order by the merger.
+struct FileTimeState {
+    var formatCounts: [Int] = Array(repeating: 0, count: RecordFormat.allCases.count)
+    var repeatedMessageEvents = 0
+    var rollovers = 0
+    var previousMonth: Int?
+    var firstLocal: CivilTime?
+    var lastLocal: CivilTime?
+    /// A stamp with a year, and the rollovers counted before it.
+    var inLineYear: (time: CivilTime, rollovers: Int)?
+    var earliestExact: Int64?
+    var latestExact: Int64?
+    /// Findings of this file with a year-less stamp: index in the report's findings, and rollovers before.
+    var pendingLocal: [(findingIndex: Int, time: CivilTime, rollovers: Int)] = []
+
+    /// Folds in a chunk's summary; returns the rollovers counted before the chunk's first line.
+    mutating func merge(_ summary: ChunkRecordSummary) -> Int {
+        for index in formatCounts.indices { formatCounts[index] += summary.formatCounts[index] }
+        repeatedMessageEvents += summary.repeatedMessageEvents
+        if let previous = previousMonth, let first = summary.firstLocal, YearInference.isRollover(previousMonth: previous, nextMonth: first.month) {
+            rollovers += 1
+        }
+        let base = rollovers
+        if firstLocal == nil { firstLocal = summary.firstLocal }
+        if let last = summary.lastLocal { lastLocal = last; previousMonth = last.month }
+        if let anchor = summary.inLineYear {
+            inLineYear = (anchor.time, base + summary.rollovers(atOrBefore: anchor.lineIndex))
+        }
+        rollovers += summary.rolloverLines.count
+        if let earliest = summary.earliestExact { earliestExact = min(earliestExact ?? .max, earliest) }
+        if let latest = summary.latestExact { latestExact = max(latestExact ?? .min, latest) }
+        return base
+    }
+}
+
+/// Decides years and zones file by file, in merge order, from the evidence's own dates (see
+/// ``YearInference``), and remembers each file's resolved span so later members of its rotation set
+/// can be placed from it.
+struct TimeResolver {
+    let dates: [FileDates]
+    let zone: ZoneChoice
+    let referenceDate: CalendarDate?
+    let scanDate: Int64
+    /// For each file: its rotation set and its age rank in it (0 newest).
+    private let rotation: [(set: Int, rank: Int)]
+    private let setMembers: [[Int]]
+    /// Resolved first and last local dates of year-less files, by file index.
+    private var resolvedSpans: [Int: (first: CalendarDate, last: CalendarDate)] = [:]
+
+    init(paths: [String], dates: [FileDates], zone: ZoneChoice, referenceDate: CalendarDate?, scanDate: Int64) {
+        self.dates = dates
+        self.zone = zone
+        self.referenceDate = referenceDate
+        self.scanDate = scanDate
+        var rotation = Array(repeating: (set: 0, rank: 0), count: paths.count)
+        let sets = RotationSet.group(paths)
+        for (setIndex, set) in sets.enumerated() {
+            for (rank, member) in set.members.enumerated() { rotation[member] = (setIndex, rank) }
+        }
+        self.rotation = rotation
+        setMembers = sets.map(\.members)
+    }
+
+    /// The year of the file's last year-less line and where it came from.
+    mutating func lastLineYear(fileIndex: Int, state: FileTimeState) -> (year: Int, source: YearInference.Source)? {
+        guard let first = state.firstLocal, let last = state.lastLocal else { return nil }
+        let decided: (Int, YearInference.Source)
+        if let anchor = state.inLineYear, let year = anchor.time.year {
+            decided = (year + (state.rollovers - anchor.rollovers), .inLine)
+        } else if let anchor = siblingAnchor(of: fileIndex) {
+            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .rotationOrder)
+        } else if let mtime = dates[fileIndex].gzipModificationTime {
+            let anchor = YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .gzipModificationTime)
+            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .gzipModificationTime)
+        } else if let reference = referenceDate {
+            let anchor = YearInference.Anchor(year: reference.year, month: reference.month, day: reference.day, isUpperBound: true, source: .referenceDate)
+            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .referenceDate)
+        } else if let anchor = olderMemberCompressionAnchor(of: fileIndex) {
+            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .rotationOrder)
+        } else if let mtime = dates[fileIndex].fileModificationTime {
+            let anchor = YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .fileModificationTime)
+            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .fileModificationTime)
+        } else {
+            let anchor = YearInference.Anchor(utcSeconds: scanDate, isUpperBound: true, source: .scanDate)
+            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .scanDate)
+        }
+        let firstYear = decided.0 - state.rollovers
+        resolvedSpans[fileIndex] = (CalendarDate(year: firstYear, month: first.month, day: first.day),
+                                    CalendarDate(year: decided.0, month: last.month, day: last.day))
+        return decided
+    }
+
+    /// From the nearest already-resolved member of the same rotation set: a newer one bounds this
+    /// file from above (its first line), an older one from below (its last line).
+    private func siblingAnchor(of fileIndex: Int) -> YearInference.Anchor? {
+        let (set, rank) = rotation[fileIndex]
+        let members = setMembers[set]
+        guard members.count > 1 else { return nil }
+        for distance in 1..<members.count {
+            if rank - distance >= 0, let span = resolvedSpans[members[rank - distance]] {
+                return YearInference.Anchor(year: span.first.year, month: span.first.month, day: span.first.day, isUpperBound: true, source: .rotationOrder)
+            }
+            if rank + distance < members.count, let span = resolvedSpans[members[rank + distance]] {
+                return YearInference.Anchor(year: span.last.year, month: span.last.month, day: span.last.day, isUpperBound: false, source: .rotationOrder)
+            }
+        }
+        return nil
+    }
+
+    /// An older member's gzip MTIME (its last write, when it was rotated): a lower bound for this file.
+    private func olderMemberCompressionAnchor(of fileIndex: Int) -> YearInference.Anchor? {
+        let (set, rank) = rotation[fileIndex]
+        let members = setMembers[set]
+        for older in members.dropFirst(rank + 1) {
+            if let mtime = dates[older].gzipModificationTime {
+                return YearInference.Anchor(utcSeconds: mtime, isUpperBound: false, source: .rotationOrder)
+            }
+        }
+        return nil
+    }
+
+    /// The UTC reading of a local stamp in a year.
+    func utc(of time: CivilTime, year: Int) -> (nanoseconds: Int64, isAmbiguous: Bool) {
+        let local = time.secondsAsUTC(year: year)
+        if let offset = time.utcOffsetSeconds {
+            return ((local - Int64(offset)) * 1_000_000_000 + Int64(time.nanosecond), false)
+        }
+        let resolution = zone.rules.resolve(localSeconds: local)
+        return (resolution.utcSeconds * 1_000_000_000 + Int64(time.nanosecond), resolution.isAmbiguous)
+    }
+}
+
+/// ISO 8601 UTC text of an instant, with microseconds when it has a fraction.
+enum UTCText {
+    static func format(nanoseconds: Int64) -> String {
+        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
+        let fraction = nanoseconds - seconds * 1_000_000_000
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let date = CivilTime.civilFromDays(days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        var text = "\(date.year)-\(two(date.month))-\(two(date.day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
+        if fraction != 0 {
+            let micros = String(fraction / 1000)
+            text += "." + String(repeating: "0", count: max(0, 6 - micros.count)) + micros
+        }
+        return text + "Z"
+    }
+}
