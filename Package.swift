@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["ExposureReport", "ZlibCodec"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec"]),
     ],
     swiftLanguageModes: [.v6]
 )
