@@ -45,7 +45,7 @@ public struct SyslogHeader: Sendable, Equatable {
         let count = line.count
         var header = SyslogHeader(message: 0..<count)
         var position: Int
-        if count >= 16, let afterStamp = rfc3164StampEnd(line) {
+        if count >= 16, let afterStamp = rfc3164StampEnd(line), afterStamp < count, line[afterStamp] == UInt8(ascii: " ") {
             header.format = .rfc3164
             header.timestamp = 0..<afterStamp
             position = afterStamp
@@ -114,7 +114,7 @@ public struct SyslogHeader: Sendable, Equatable {
     ]
 
     /// `Mmm dd hh:mm:ss` (day space-padded or zero-padded), optionally with `.ffffff`; returns the end.
-    static func rfc3164StampEnd(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+    public static func rfc3164StampEnd(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
         let month = (line[0], line[1], line[2])
         guard months.contains(where: { $0 == month }), line[3] == UInt8(ascii: " ") else { return nil }
         guard (line[4] == UInt8(ascii: " ") || isDigit(line[4])), isDigit(line[5]), line[6] == UInt8(ascii: " ") else { return nil }

@@ -73,6 +73,9 @@ final class ChunkMatcher {
     private var literalHits: [[Int32]] = []
     private var candidates: [Int32] = []
     private var records: [LogRecord] = []
+    /// `recordStamps[i] == stamp` when `records[i]` holds line i of the current chunk.
+    private var recordStamps: [UInt32] = []
+    private var stamp: UInt32 = 0
     private static let formatIndex: [RecordFormat: Int] = Dictionary(uniqueKeysWithValues: RecordFormat.allCases.enumerated().map { ($1, $0) })
 
     init(rules: RuleSet, configuration: ScanConfiguration) {
@@ -85,7 +88,12 @@ final class ChunkMatcher {
         chunk.lineStarts(into: &lineStarts)
         let lineCount = lineStarts.count
         guard lineCount > 0 else { return result }
-        records.removeAll(keepingCapacity: true)
+        stamp &+= 1
+        if records.count < lineCount {
+            let empty = LogRecord(format: .unrecognised, header: SyslogHeader(message: 0..<0), family: .other, repeatCount: 1)
+            records.append(contentsOf: repeatElement(empty, count: lineCount - records.count))
+            recordStamps.append(contentsOf: repeatElement(0, count: lineCount - recordStamps.count))
+        }
         chunk.bytes.withUnsafeBufferPointer { buffer in
             classify(chunk, buffer: buffer, summary: &result.summary)
             _ = lineStarts.withUnsafeBufferPointer { starts in
@@ -96,7 +104,7 @@ final class ChunkMatcher {
                 let visit = { (lineIndex: Int) in
                     let range = chunk.contentRange(ofLine: lineIndex, lineStarts: self.lineStarts)
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
-                    let record = self.records[lineIndex]
+                    let record = self.record(lineIndex, line: line)
                     let program = record.header.program.map { UnsafeBufferPointer(rebasing: line[$0]) }
                     guard rule.scope.admits(format: record.format, program: program) else { return }
                     switch self.evaluator.evaluate(rule, line: line, record: record) {
@@ -136,20 +144,48 @@ final class ChunkMatcher {
         return result
     }
 
-    /// Reads every line as a record and summarises formats and time stamps.
+    /// Line `index` as a record, read once per chunk.
+    @inline(__always)
+    private func record(_ index: Int, line: UnsafeBufferPointer<UInt8>) -> LogRecord {
+        if recordStamps[index] != stamp {
+            records[index] = LogRecord.read(line)
+            recordStamps[index] = stamp
+        }
+        return records[index]
+    }
+
+    /// Summarises every line's format and time stamp. RFC 3164 lines, the bulk of Linux logs, are
+    /// recognised from their stamp alone (the month decides year rollovers); other lines are read fully.
     private func classify(_ chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>, summary: inout ChunkRecordSummary) {
         var previousMonth = 0
         var lastLocalLine = -1
+        let rfc3164Index = Self.formatIndex[.syslogRFC3164]!
         for lineIndex in 0..<lineStarts.count {
             let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
             let line = UnsafeBufferPointer(rebasing: buffer[range])
-            let record = LogRecord.read(line)
-            records.append(record)
+            if line.count >= 17, let stampEnd = SyslogHeader.rfc3164StampEnd(line), stampEnd < line.count, line[stampEnd] == 0x20,
+               line[stampEnd + 1] != 0x20 {
+                summary.formatCounts[rfc3164Index] += 1
+                let month = TimestampParser.monthIndex(line[0], line[1], line[2]) ?? 0
+                if summary.firstLocal == nil {
+                    summary.firstLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[0..<stampEnd]))
+                } else if YearInference.isRollover(previousMonth: previousMonth, nextMonth: month) {
+                    summary.rolloverLines.append(lineIndex)
+                }
+                previousMonth = month
+                lastLocalLine = lineIndex
+                // rsyslog's repeated-message lines stand for several events.
+                if line.count > stampEnd + 40, line[stampEnd + 1] != 0x5b, let record = Optional(self.record(lineIndex, line: line)), record.repeatCount > 1 {
+                    summary.repeatedMessageEvents += record.repeatCount
+                }
+                continue
+            }
+            let record = self.record(lineIndex, line: line)
             summary.formatCounts[Self.formatIndex[record.format]!] += 1
             if record.repeatCount > 1 { summary.repeatedMessageEvents += record.repeatCount }
             guard let stamp = record.header.timestamp else { continue }
             if record.format == .syslogRFC3164 {
-                // The month alone decides rollovers; the full stamp is read for the first and last only.
+                // A stamp the fast path did not take (a host missing, say): same bookkeeping.
                 let month = TimestampParser.monthIndex(line[stamp.lowerBound], line[stamp.lowerBound + 1], line[stamp.lowerBound + 2]) ?? 0
                 if summary.firstLocal == nil {
                     summary.firstLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[stamp]))
@@ -177,8 +213,8 @@ final class ChunkMatcher {
         if lastLocalLine >= 0 {
             let range = chunk.contentRange(ofLine: lastLocalLine, lineStarts: lineStarts)
             let line = UnsafeBufferPointer(rebasing: buffer[range])
-            if let stamp = records[lastLocalLine].header.timestamp {
-                summary.lastLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[stamp]))
+            if let stampEnd = SyslogHeader.rfc3164StampEnd(line) {
+                summary.lastLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[0..<stampEnd]))
             }
         }
     }
