@@ -48,8 +48,7 @@ enum LiteralGate {
     static func literalGate(of pattern: CompiledPattern) -> [LiteralPrefilter.Literal]? {
         // Recompute from the compiled source: plain values were escaped, so reading it as a regex finds
         // the same literal; `|re` values are read as written.
-        guard let literal = RegexLiteralExtractor.requiredLiteral(in: pattern.source, isCaseless: pattern.options.contains(.caseless)) else { return nil }
-        return [literal]
+        RegexLiteralExtractor.requiredLiterals(in: pattern.source, isCaseless: pattern.options.contains(.caseless))
     }
 
     /// Of alternatives that are each sufficient, the most selective (fewest, longest literals).

@@ -7,7 +7,11 @@ import RecordParsing
 public struct LogSourceScope: Sendable, Equatable {
     public var programs: [[UInt8]]?
     /// Record formats the rule sees; nil for every format.
-    public var formats: Set<RecordFormat>?
+    public var formats: Set<RecordFormat>? {
+        didSet { formatMask = Self.mask(of: formats) }
+    }
+    /// `formats` as one bit per ``RecordFormat`` case, for the per-line check.
+    public private(set) var formatMask: UInt32
     /// Whether fields beyond the catalogue are allowed (auditd and journal keys are open sets).
     public var allowsOpenKeys: Bool
 
@@ -15,12 +19,18 @@ public struct LogSourceScope: Sendable, Equatable {
         self.programs = programs?.map { Array($0.utf8) }
         self.formats = formats
         self.allowsOpenKeys = allowsOpenKeys
+        formatMask = Self.mask(of: formats)
+    }
+
+    static func mask(of formats: Set<RecordFormat>?) -> UInt32 {
+        guard let formats else { return .max }
+        return RecordFormat.allCases.enumerated().reduce(0) { mask, item in formats.contains(item.element) ? mask | 1 << UInt32(item.offset) : mask }
     }
 
     /// True when a record of `format` whose program is `program` is in scope.
     @inlinable
     public func admits(format: RecordFormat, program: UnsafeBufferPointer<UInt8>?) -> Bool {
-        if let formats, !formats.contains(format) { return false }
+        guard formatMask & (1 << UInt32(format.index)) != 0 else { return false }
         guard let programs else { return true }
         guard let program else { return false }
         for candidate in programs where candidate.count == program.count {
@@ -50,13 +60,13 @@ public struct LogSourceScope: Sendable, Equatable {
         case "auth", "syslog": return LogSourceScope(programs: nil, formats: syslogFormats.union([.unrecognised]))
         case "auditd": return LogSourceScope(programs: nil, formats: [.auditd], allowsOpenKeys: true)
         case "journald", "journal": return LogSourceScope(programs: nil, formats: [.journalJSON])
-        case "sshd": return LogSourceScope(programs: ["sshd", "sshd-session", "sshd-auth", "sftp-server", "internal-sftp"])
-        case "sudo": return LogSourceScope(programs: ["sudo"])
-        case "su": return LogSourceScope(programs: ["su"])
-        case "cron": return LogSourceScope(programs: ["cron", "CRON", "crond", "anacron"])
-        case "vsftpd": return LogSourceScope(programs: ["vsftpd"])
-        case "clamav": return LogSourceScope(programs: ["clamd", "freshclam", "clamscan"])
-        case "guacamole": return LogSourceScope(programs: ["guacd", "guacamole"])
+        case "sshd": return LogSourceScope(programs: ["sshd", "sshd-session", "sshd-auth", "sftp-server", "internal-sftp"], formats: syslogFormats)
+        case "sudo": return LogSourceScope(programs: ["sudo"], formats: syslogFormats)
+        case "su": return LogSourceScope(programs: ["su"], formats: syslogFormats)
+        case "cron": return LogSourceScope(programs: ["cron", "CRON", "crond", "anacron"], formats: syslogFormats)
+        case "vsftpd": return LogSourceScope(programs: ["vsftpd"], formats: syslogFormats)
+        case "clamav": return LogSourceScope(programs: ["clamd", "freshclam", "clamscan"], formats: syslogFormats)
+        case "guacamole": return LogSourceScope(programs: ["guacd", "guacamole"], formats: syslogFormats)
         default: return nil
         }
     }

@@ -34,9 +34,14 @@ public final class RuleEvaluator {
     /// Captures of the last ``Outcome/matched`` evaluation, in selection then group order; the first
     /// value of a name wins.
     public private(set) var captures: [Capture] = []
-    private var memo: [Int8] = []
-    private var selectionCaptures: [[Capture]] = []
-    private var pendingError: Int32?
+    /// Per-evaluation state, moved out of the object for the evaluation so the hot path works on a
+    /// local value (no exclusivity checks or reference counting on each access).
+    private struct State {
+        var memo: [Int8] = []
+        var selectionCaptures: [[Capture]] = []
+        var pendingError: Int32?
+    }
+    private var reusable = State()
 
     public init(limits: MatchLimits = MatchLimits()) {
         scratch = MatchScratch(limits: limits)
@@ -44,78 +49,85 @@ public final class RuleEvaluator {
 
     /// Evaluates `rule` on `line`, read as `record`.
     public func evaluate(_ rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Outcome {
+        var state = State()
+        swap(&state, &reusable)
+        defer { swap(&state, &reusable) }
+        return evaluate(rule, line: line, record: record, state: &state)
+    }
+
+    private func evaluate(_ rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord, state: inout State) -> Outcome {
         let selectionCount = rule.selections.count
-        if memo.count < selectionCount {
-            memo = Array(repeating: -1, count: selectionCount)
-            selectionCaptures = Array(repeating: [], count: selectionCount)
+        if state.memo.count < selectionCount {
+            state.memo = Array(repeating: -1, count: selectionCount)
+            state.selectionCaptures = Array(repeating: [], count: selectionCount)
         }
         for index in 0..<selectionCount {
-            memo[index] = -1
-            selectionCaptures[index].removeAll(keepingCapacity: true)
+            state.memo[index] = -1
+            state.selectionCaptures[index].removeAll(keepingCapacity: true)
         }
-        pendingError = nil
+        state.pendingError = nil
         captures.removeAll(keepingCapacity: true)
         fields.reset()
-        let matched = evaluate(rule.condition, rule: rule, line: line, record: record)
-        if let code = pendingError { return .engineError(code: code) }
+        let matched = evaluate(rule.condition, rule: rule, line: line, record: record, state: &state)
+        if let code = state.pendingError { return .engineError(code: code) }
         guard matched else { return .noMatch }
         // Captures come from every positive selection that matched, evaluated now if the condition
         // short-circuited past it.
         for index in rule.positiveSelections {
-            if memo[index] == -1 { _ = selection(index, rule: rule, line: line, record: record) }
-            if let code = pendingError { return .engineError(code: code) }
-            guard memo[index] == 1 else { continue }
-            for capture in selectionCaptures[index] where !captures.contains(where: { $0.name == capture.name }) {
+            if state.memo[index] == -1 { _ = selection(index, rule: rule, line: line, record: record, state: &state) }
+            if let code = state.pendingError { return .engineError(code: code) }
+            guard state.memo[index] == 1 else { continue }
+            for capture in state.selectionCaptures[index] where !captures.contains(where: { $0.name == capture.name }) {
                 captures.append(capture)
             }
         }
         return .matched
     }
 
-    private func evaluate(_ condition: Condition, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
+    private func evaluate(_ condition: Condition, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord, state: inout State) -> Bool {
         switch condition {
         case .selection(let index):
-            return selection(index, rule: rule, line: line, record: record)
+            return selection(index, rule: rule, line: line, record: record, state: &state)
         case .not(let inner):
-            return !evaluate(inner, rule: rule, line: line, record: record)
+            return !evaluate(inner, rule: rule, line: line, record: record, state: &state)
         case .and(let parts):
-            for part in parts where !evaluate(part, rule: rule, line: line, record: record) { return false }
+            for part in parts where !evaluate(part, rule: rule, line: line, record: record, state: &state) { return false }
             return true
         case .or(let parts):
-            for part in parts where evaluate(part, rule: rule, line: line, record: record) { return true }
+            for part in parts where evaluate(part, rule: rule, line: line, record: record, state: &state) { return true }
             return false
         case .quantified(let isAll, let indexes):
             if isAll {
-                for index in indexes where !selection(index, rule: rule, line: line, record: record) { return false }
+                for index in indexes where !selection(index, rule: rule, line: line, record: record, state: &state) { return false }
                 return true
             }
-            for index in indexes where selection(index, rule: rule, line: line, record: record) { return true }
+            for index in indexes where selection(index, rule: rule, line: line, record: record, state: &state) { return true }
             return false
         }
     }
 
-    private func selection(_ index: Int, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
-        if memo[index] != -1 { return memo[index] == 1 }
+    private func selection(_ index: Int, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord, state: inout State) -> Bool {
+        if state.memo[index] != -1 { return state.memo[index] == 1 }
         let result: Bool
         switch rule.selections[index].body {
         case .keywords(let patterns, let requiresAll):
             result = requiresAll
-                ? patterns.allSatisfy { match($0, in: line, range: 0..<line.count, selection: index) }
-                : patterns.contains { match($0, in: line, range: 0..<line.count, selection: index) }
+                ? patterns.allSatisfy { match($0, in: line, range: 0..<line.count, selection: index, state: &state) }
+                : patterns.contains { match($0, in: line, range: 0..<line.count, selection: index, state: &state) }
         case .maps(let maps):
             // Captures of a map that fails as a whole are dropped: only a matching map feeds fields.
             result = maps.contains { map in
-                let kept = selectionCaptures[index].count
-                let matched = map.allSatisfy { test($0, line: line, record: record, selection: index) }
-                if !matched { selectionCaptures[index].removeSubrange(kept...) }
+                let kept = state.selectionCaptures[index].count
+                let matched = map.allSatisfy { test($0, line: line, record: record, selection: index, state: &state) }
+                if !matched && state.selectionCaptures[index].count > kept { state.selectionCaptures[index].removeSubrange(kept...) }
                 return matched
             }
         }
-        memo[index] = result ? 1 : 0
+        state.memo[index] = result ? 1 : 0
         return result
     }
 
-    private func test(_ test: FieldTest, line: UnsafeBufferPointer<UInt8>, record: LogRecord, selection: Int) -> Bool {
+    private func test(_ test: FieldTest, line: UnsafeBufferPointer<UInt8>, record: LogRecord, selection: Int, state: inout State) -> Bool {
         let value = fields.value(of: test.field, in: record, line: line)
         let check = { (expected: ValueTest) -> Bool in
             switch expected {
@@ -124,10 +136,10 @@ public final class RuleEvaluator {
             case .pattern(let pattern):
                 switch value {
                 case nil: return false
-                case .inLine(let range)?: return self.match(pattern, in: line, range: range, selection: selection)
+                case .inLine(let range)?: return self.match(pattern, in: line, range: range, selection: selection, state: &state)
                 case .decoded(let range)?:
                     let bytes = self.fields.decoded
-                    return bytes.withUnsafeBufferPointer { self.matchDecoded(pattern, in: $0, range: range, selection: selection) }
+                    return bytes.withUnsafeBufferPointer { self.matchDecoded(pattern, in: $0, range: range, selection: selection, state: &state) }
                 }
             }
         }
@@ -135,34 +147,34 @@ public final class RuleEvaluator {
     }
 
     /// Matches a decoded value; captures are copied out since they are not ranges of the line.
-    private func matchDecoded(_ pattern: CompiledPattern, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int) -> Bool {
+    private func matchDecoded(_ pattern: CompiledPattern, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int, state: inout State) -> Bool {
         let subject = UnsafeBufferPointer(rebasing: buffer[range])
         switch pattern.firstMatch(in: subject, scratch: scratch) {
         case .noMatch: return false
         case .failed(let code):
-            if pendingError == nil { pendingError = code }
+            if state.pendingError == nil { state.pendingError = code }
             return false
         case .matched:
             for group in pattern.namedGroups {
                 if let found = scratch.range(ofGroup: group.number) {
-                    selectionCaptures[selection].append(Capture(name: group.name, range: nil, decodedBytes: Array(subject[found])))
+                    state.selectionCaptures[selection].append(Capture(name: group.name, range: nil, decodedBytes: Array(subject[found])))
                 }
             }
             return true
         }
     }
 
-    private func match(_ pattern: CompiledPattern, in line: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int) -> Bool {
+    private func match(_ pattern: CompiledPattern, in line: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int, state: inout State) -> Bool {
         let subject = UnsafeBufferPointer(rebasing: line[range])
         switch pattern.firstMatch(in: subject, scratch: scratch) {
         case .noMatch: return false
         case .failed(let code):
-            if pendingError == nil { pendingError = code }
+            if state.pendingError == nil { state.pendingError = code }
             return false
         case .matched:
             for group in pattern.namedGroups {
                 if let found = scratch.range(ofGroup: group.number) {
-                    selectionCaptures[selection].append(Capture(name: group.name, range: (found.lowerBound + range.lowerBound)..<(found.upperBound + range.lowerBound), decodedBytes: nil))
+                    state.selectionCaptures[selection].append(Capture(name: group.name, range: (found.lowerBound + range.lowerBound)..<(found.upperBound + range.lowerBound), decodedBytes: nil))
                 }
             }
             return true

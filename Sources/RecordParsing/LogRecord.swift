@@ -12,6 +12,13 @@ public struct LogRecord: Sendable {
     /// then covers the repeated message only.
     public var repeatCount: Int
 
+    public init(format: RecordFormat, header: SyslogHeader, family: ProgramFamily, repeatCount: Int) {
+        self.format = format
+        self.header = header
+        self.family = family
+        self.repeatCount = repeatCount
+    }
+
     /// Reads one line (no terminator).
     public static func read(_ line: UnsafeBufferPointer<UInt8>) -> LogRecord {
         let count = line.count

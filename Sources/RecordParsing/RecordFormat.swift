@@ -16,6 +16,20 @@ public enum RecordFormat: String, Sendable, CaseIterable, Codable {
     /// A line no parser recognised: matched as `raw`/`message` only.
     case unrecognised
 
+    /// The case's position in `allCases` (a small integer for masks and counters).
+    @inlinable
+    public var index: Int {
+        switch self {
+        case .syslogRFC3164: return 0
+        case .syslogRFC3339: return 1
+        case .syslogRFC5424: return 2
+        case .auditd: return 3
+        case .journalJSON: return 4
+        case .webAccess: return 5
+        case .unrecognised: return 6
+        }
+    }
+
     /// True for the syslog header formats.
     public var isSyslog: Bool { self == .syslogRFC3164 || self == .syslogRFC3339 || self == .syslogRFC5424 }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// rsyslog writes control characters as `#NNN` (three octal digits: `#012` is a newline, `#011` a tab).
 /// For matching, such a message is decoded; the raw line stays the evidence.
 enum RsyslogEscapes {
@@ -20,10 +26,13 @@ enum RsyslogEscapes {
     }
 
     static func firstEscape(_ line: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
+        guard let base = line.baseAddress else { return nil }
         var index = range.lowerBound
         while index < range.upperBound {
-            if line[index] == UInt8(ascii: "#") && isEscape(line, at: index, end: range.upperBound) { return index }
-            index += 1
+            guard let found = memchr(base + index, Int32(UInt8(ascii: "#")), range.upperBound - index) else { return nil }
+            let position = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            if isEscape(line, at: position, end: range.upperBound) { return position }
+            index = position + 1
         }
         return nil
     }

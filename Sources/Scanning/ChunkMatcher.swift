@@ -76,7 +76,6 @@ final class ChunkMatcher {
     /// `recordStamps[i] == stamp` when `records[i]` holds line i of the current chunk.
     private var recordStamps: [UInt32] = []
     private var stamp: UInt32 = 0
-    private static let formatIndex: [RecordFormat: Int] = Dictionary(uniqueKeysWithValues: RecordFormat.allCases.enumerated().map { ($1, $0) })
 
     init(rules: RuleSet, configuration: ScanConfiguration) {
         self.rules = rules
@@ -159,7 +158,7 @@ final class ChunkMatcher {
     private func classify(_ chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>, summary: inout ChunkRecordSummary) {
         var previousMonth = 0
         var lastLocalLine = -1
-        let rfc3164Index = Self.formatIndex[.syslogRFC3164]!
+        let rfc3164Index = RecordFormat.syslogRFC3164.index
         for lineIndex in 0..<lineStarts.count {
             let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
             let line = UnsafeBufferPointer(rebasing: buffer[range])
@@ -181,7 +180,7 @@ final class ChunkMatcher {
                 continue
             }
             let record = self.record(lineIndex, line: line)
-            summary.formatCounts[Self.formatIndex[record.format]!] += 1
+            summary.formatCounts[record.format.index] += 1
             if record.repeatCount > 1 { summary.repeatedMessageEvents += record.repeatCount }
             guard let stamp = record.header.timestamp else { continue }
             if record.format == .syslogRFC3164 {

@@ -97,11 +97,21 @@ struct LiteralGateTests {
         expectNoFalseNegatives(rule, [line, "Mar  7 10:00:23 web01 sshd[1]: Accepted password for root from 192.0.2.4 port 1 ssh2"])
     }
 
-    @Test("a regex with a top-level alternation is ungated")
+    @Test("a regex with a top-level alternation is gated on one literal per branch")
     func regexAlternation() throws {
-        // `Failed|Accepted`: no single literal is required.
+        // `Failed|Accepted`: no single literal is required, but one of the branches' literals is.
         let rule = try RuleFixtures.rule(detection: "selection:\n    message|re: '^(?:Failed password)|Accepted publickey'\ncondition: selection")
-        #expect(rule.gate == nil)
+        #expect(rule.gate?.map { String(decoding: $0.bytes, as: UTF8.self) } == ["Failed password", "Accepted publickey"])
+        expectNoFalseNegatives(rule, ["Mar  7 10:00:21 web01 sshd[1]: Accepted publickey for git from 192.0.2.1 port 2 ssh2"])
+    }
+
+    @Test("an alternation branch without a literal leaves the rule ungated")
+    func regexAlternationWithoutLiteral() throws {
+        // `\d+` has no literal, so nothing is required of every match.
+        let rule = try RuleFixtures.rule(detection: "selection:\n    message|re: 'Failed password|\\d+ bytes'\ncondition: selection")
+        #expect(rule.gate != nil)
+        let bare = try RuleFixtures.rule(detection: "selection:\n    message|re: 'Failed password|\\d+'\ncondition: selection")
+        #expect(bare.gate == nil)
     }
 
     @Test("|re|i gates caselessly")
@@ -134,7 +144,7 @@ struct LiteralGateTests {
         let rule = try RuleFixtures.rule(detection: "selection:\n    message|re: '^{user|admin} logged in'\ncondition: selection")
         let line = "Mar  7 10:00:21 web01 app[9]: {user:alice}"
         #expect(RuleFixtures.evaluate(rule, line).isMatched)
-        #expect(rule.gate == nil)
+        #expect(rule.gate?.map { String(decoding: $0.bytes, as: UTF8.self) } == ["{user", "admin} logged in"])
         expectNoFalseNegatives(rule, [line])
     }
 

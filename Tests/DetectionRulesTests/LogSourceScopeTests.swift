@@ -1,4 +1,5 @@
 import DetectionRules
+import RecordParsing
 import Testing
 
 @Suite("LogSourceScope")
@@ -32,12 +33,21 @@ struct LogSourceScopeTests {
         #expect(!RuleFixtures.admits(rule, RuleFixtures.nginx))
     }
 
-    @Test("product-only, auth and syslog scopes admit every line", arguments: ["{product: linux}", "{product: linux, service: auth}", "{product: linux, service: syslog}", "{service: auth}"])
-    func wideScopes(logsource: String) throws {
-        // These log sources mean "any Linux text log".
+    @Test("a product-only scope admits every line", arguments: ["{product: linux}"])
+    func productScope(logsource: String) throws {
+        // No service means "any Linux log", web access logs included.
         let rule = try RuleFixtures.rule(detection: "k: 'x'\ncondition: k", logsource: logsource)
         #expect(rule.scope.programs == nil)
         #expect(RuleFixtures.admits(rule, RuleFixtures.nginx))
+        #expect(RuleFixtures.admits(rule, RuleFixtures.kernel))
+    }
+
+    @Test("auth and syslog scopes admit every syslog line but not web access logs", arguments: ["{product: linux, service: auth}", "{product: linux, service: syslog}", "{service: auth}"])
+    func syslogScopes(logsource: String) throws {
+        // Auth and system logs are syslog text (or journal entries); an access log is another source.
+        let rule = try RuleFixtures.rule(detection: "k: 'x'\ncondition: k", logsource: logsource)
+        #expect(rule.scope.programs == nil)
+        #expect(!RuleFixtures.admits(rule, RuleFixtures.nginx))
         #expect(RuleFixtures.admits(rule, RuleFixtures.kernel))
     }
 
@@ -51,6 +61,7 @@ struct LogSourceScopeTests {
     func builtInMap(logsource: String, programs: [String]?) throws {
         // rule-format §3.4's table, program names as they appear in syslog tags.
         let rule = try RuleFixtures.rule(detection: "k: 'x'\ncondition: k", logsource: logsource)
-        #expect(rule.scope == LogSourceScope(programs: programs))
+        #expect(rule.scope.programs == LogSourceScope(programs: programs).programs)
+        #expect(rule.scope.formats == [.syslogRFC3164, .syslogRFC3339, .syslogRFC5424, .journalJSON])
     }
 }
