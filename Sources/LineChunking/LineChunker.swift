@@ -29,12 +29,13 @@ public struct LineChunker {
     private var nextOffset: Int64 = 0
     private var isAtEnd = false
     private var deferredError: InputError?
-    private var readBuffer: [UInt8]
+    /// Bytes asked of the reader per call.
+    private let readSize: Int
 
     public init(targetChunkBytes: Int = 1 << 20, maximumLineBytes: Int = 1 << 20) {
         self.targetChunkBytes = max(targetChunkBytes, 1)
         self.maximumLineBytes = max(maximumLineBytes, 1)
-        readBuffer = [UInt8](repeating: 0, count: max(targetChunkBytes, 64 * 1024))
+        readSize = max(min(targetChunkBytes, 1 << 20), 64 * 1024)
     }
 
     /// The next chunk, or nil at the end. Throws the reader's error after the last good chunk.
@@ -92,13 +93,20 @@ public struct LineChunker {
     }
 
     private mutating func fill(from reader: EvidenceReader) {
-        let attempt: Result<Int, InputError> = readBuffer.withUnsafeMutableBytes { buffer in
-            do throws(InputError) { return .success(try reader.read(into: buffer)) } catch { return .failure(error) }
+        // Decompress straight into the pending bytes (which become the chunk) rather than through a
+        // second buffer: one copy fewer per byte on the reader thread, the scan's bottleneck.
+        let start = pending.count
+        pending.reserveCapacity(max(targetChunkBytes, start) + readSize)
+        pending.append(contentsOf: repeatElement(0, count: readSize))
+        let attempt: Result<Int, InputError> = pending.withUnsafeMutableBytes { buffer in
+            do throws(InputError) { return .success(try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))) } catch { return .failure(error) }
         }
         switch attempt {
         case .success(let count):
-            if count == 0 { isAtEnd = true } else { pending.append(contentsOf: readBuffer[0..<count]) }
+            pending.removeLast(readSize - count)
+            if count == 0 { isAtEnd = true }
         case .failure(let error):
+            pending.removeLast(readSize)
             deferredError = error
             isAtEnd = true
         }
@@ -116,8 +124,11 @@ public struct LineChunker {
     }
 
     private mutating func makeChunk(length: Int) -> Chunk {
-        let bytes = Array(pending[0..<length])
-        pending.removeFirst(length)
+        // The chunk takes the pending storage; only the bytes after the cut (a partial line) are copied.
+        let rest = Array(pending[length...])
+        pending.removeLast(pending.count - length)
+        let bytes = pending
+        pending = rest
         let lines = countLines(bytes)
         let chunk = Chunk(index: nextIndex, bytes: bytes, firstLineNumber: nextLineNumber, startOffset: nextOffset)
         nextIndex += 1
