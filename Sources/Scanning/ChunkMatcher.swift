@@ -36,10 +36,16 @@ struct ChunkRecordSummary: Sendable {
     /// Lines per ``RecordFormat`` (in `RecordFormat.allCases` order).
     var formatCounts: [Int] = Array(repeating: 0, count: RecordFormat.allCases.count)
     var repeatedMessageEvents = 0
-    /// The first and last year-less stamps, and the chunk line indexes where the month went backwards.
+    /// The first and last year-less stamps (and the rollovers counted at them), and the chunk line
+    /// indexes where the month went backwards, year-less and dated lines alike.
     var firstLocal: CivilTime?
+    var firstLocalRollovers = 0
     var lastLocal: CivilTime?
+    var lastLocalRollovers = 0
     var rolloverLines: [Int] = []
+    /// Months of the first and last dated lines of any kind, to see rollovers between chunks.
+    var firstMonth: Int?
+    var lastMonth: Int?
     /// The last stamp with a year in the chunk (its civil date as written) and its line index.
     var inLineYear: (time: CivilTime, lineIndex: Int)?
     /// Earliest and latest exact instants, nanoseconds since the epoch.
@@ -154,60 +160,70 @@ final class ChunkMatcher {
     }
 
     /// Summarises every line's format and time stamp. RFC 3164 lines, the bulk of Linux logs, are
-    /// recognised from their stamp alone (the month decides year rollovers); other lines are read fully.
+    /// recognised from their stamp alone; other lines are read fully. Every dated line's month feeds
+    /// rollover detection, so a year-less line can take its year from a dated neighbour.
     private func classify(_ chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>, summary: inout ChunkRecordSummary) {
         var previousMonth = 0
         var lastLocalLine = -1
         let rfc3164Index = RecordFormat.syslogRFC3164.index
+        func noteMonth(_ month: Int, at lineIndex: Int) {
+            if summary.firstMonth == nil {
+                summary.firstMonth = month
+            } else if YearInference.isRollover(previousMonth: previousMonth, nextMonth: month) {
+                summary.rolloverLines.append(lineIndex)
+            }
+            previousMonth = month
+            summary.lastMonth = month
+        }
         for lineIndex in 0..<lineStarts.count {
             let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
             let line = UnsafeBufferPointer(rebasing: buffer[range])
-            if line.count >= 17, let stampEnd = SyslogHeader.rfc3164StampEnd(line), stampEnd < line.count, line[stampEnd] == 0x20,
-               line[stampEnd + 1] != 0x20 {
+            var localStampEnd: Int?
+            if line.count >= 17, let stampEnd = SyslogHeader.rfc3164StampEnd(line), stampEnd < line.count, line[stampEnd] == 0x20, line[stampEnd + 1] != 0x20 {
                 summary.formatCounts[rfc3164Index] += 1
-                let month = TimestampParser.monthIndex(line[0], line[1], line[2]) ?? 0
-                if summary.firstLocal == nil {
-                    summary.firstLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[0..<stampEnd]))
-                } else if YearInference.isRollover(previousMonth: previousMonth, nextMonth: month) {
-                    summary.rolloverLines.append(lineIndex)
-                }
-                previousMonth = month
-                lastLocalLine = lineIndex
+                localStampEnd = stampEnd
                 // rsyslog's repeated-message lines stand for several events.
-                if line.count > stampEnd + 40, line[stampEnd + 1] != 0x5b, let record = Optional(self.record(lineIndex, line: line)), record.repeatCount > 1 {
-                    summary.repeatedMessageEvents += record.repeatCount
+                if line.count > stampEnd + 40, self.record(lineIndex, line: line).repeatCount > 1 {
+                    summary.repeatedMessageEvents += self.record(lineIndex, line: line).repeatCount
                 }
-                continue
-            }
-            let record = self.record(lineIndex, line: line)
-            summary.formatCounts[record.format.index] += 1
-            if record.repeatCount > 1 { summary.repeatedMessageEvents += record.repeatCount }
-            guard let stamp = record.header.timestamp else { continue }
-            if record.format == .syslogRFC3164 {
-                // A stamp the fast path did not take (a host missing, say): same bookkeeping.
-                let month = TimestampParser.monthIndex(line[stamp.lowerBound], line[stamp.lowerBound + 1], line[stamp.lowerBound + 2]) ?? 0
-                if summary.firstLocal == nil {
-                    summary.firstLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[stamp]))
-                } else if YearInference.isRollover(previousMonth: previousMonth, nextMonth: month) {
-                    summary.rolloverLines.append(lineIndex)
-                }
-                previousMonth = month
-                lastLocalLine = lineIndex
-            } else if record.format != .unrecognised {
-                switch RecordTime.instant(of: record, line: line) {
-                case .exact(let nanoseconds)?:
-                    summary.earliestExact = min(summary.earliestExact ?? .max, nanoseconds)
-                    summary.latestExact = max(summary.latestExact ?? .min, nanoseconds)
-                    if record.format == .syslogRFC3339 || record.format == .syslogRFC5424,
-                       let civil = TimestampParser.parseRFC3339(UnsafeBufferPointer(rebasing: line[stamp])) {
-                        summary.inLineYear = (civil, lineIndex)
+            } else {
+                let record = self.record(lineIndex, line: line)
+                summary.formatCounts[record.format.index] += 1
+                if record.repeatCount > 1 { summary.repeatedMessageEvents += record.repeatCount }
+                guard let stamp = record.header.timestamp, record.format != .unrecognised else { continue }
+                if record.format == .syslogRFC3164 {
+                    // A stamp the fast path did not take (a missing host, say): same bookkeeping.
+                    localStampEnd = stamp.upperBound
+                } else {
+                    switch RecordTime.instant(of: record, line: line) {
+                    case .exact(let nanoseconds)?:
+                        summary.earliestExact = min(summary.earliestExact ?? .max, nanoseconds)
+                        summary.latestExact = max(summary.latestExact ?? .min, nanoseconds)
+                        if record.format == .syslogRFC3339 || record.format == .syslogRFC5424,
+                           let civil = TimestampParser.parseRFC3339(UnsafeBufferPointer(rebasing: line[stamp])) {
+                            noteMonth(civil.month, at: lineIndex)
+                            summary.inLineYear = (civil, lineIndex)
+                        }
+                    case .local(let civil)?:
+                        if civil.year != nil {
+                            noteMonth(civil.month, at: lineIndex)
+                            summary.inLineYear = (civil, lineIndex)
+                        }
+                    case nil:
+                        break
                     }
-                case .local(let civil)?:
-                    if civil.year != nil { summary.inLineYear = (civil, lineIndex) }
-                case nil:
-                    break
+                    continue
                 }
             }
+            guard let stampEnd = localStampEnd else { continue }
+            let month = TimestampParser.monthIndex(line[0], line[1], line[2]) ?? 0
+            noteMonth(month, at: lineIndex)
+            if summary.firstLocal == nil {
+                summary.firstLocal = TimestampParser.parseRFC3164(UnsafeBufferPointer(rebasing: line[0..<stampEnd]))
+                summary.firstLocalRollovers = summary.rolloverLines.count
+            }
+            lastLocalLine = lineIndex
+            summary.lastLocalRollovers = summary.rolloverLines.count
         }
         if lastLocalLine >= 0 {
             let range = chunk.contentRange(ofLine: lastLocalLine, lineStarts: lineStarts)

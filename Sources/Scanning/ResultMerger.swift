@@ -162,16 +162,16 @@ final class ResultMerger: @unchecked Sendable {
         var earliest = state.earliestExact
         var latest = state.latestExact
         var removed = Set<Int>()
-        if let (lastYear, source) = timeResolver.lastLineYear(fileIndex: nextFile, state: state), let first = state.firstLocal, let last = state.lastLocal {
+        if let (endYear, source) = timeResolver.endYear(fileIndex: nextFile, state: state), let first = state.firstLocal, let last = state.lastLocal {
             entry.yearSource = source.rawValue
             entry.zoneSource = timeResolver.zone.source
-            let firstReading = timeResolver.utc(of: first, year: lastYear - state.rollovers)
-            let lastReading = timeResolver.utc(of: last, year: lastYear)
+            let firstReading = timeResolver.utc(of: first, year: endYear - (state.rollovers - state.firstLocalRollovers))
+            let lastReading = timeResolver.utc(of: last, year: endYear - (state.rollovers - state.lastLocalRollovers))
             earliest = min(earliest ?? .max, firstReading.nanoseconds)
             latest = max(latest ?? .min, lastReading.nanoseconds)
             let confidence = timeResolver.zone.source == "assumed-utc" ? "low" : source.confidence
             for pending in state.pendingLocal {
-                let year = lastYear - (state.rollovers - pending.rollovers)
+                let year = endYear - (state.rollovers - pending.rollovers)
                 let reading = timeResolver.utc(of: pending.time, year: year)
                 findings[pending.findingIndex].time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
                 findings[pending.findingIndex].time?.yearSource = source.rawValue

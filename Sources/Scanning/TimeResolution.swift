@@ -20,27 +20,37 @@ struct ZoneChoice: Sendable {
 struct FileTimeState {
     var formatCounts: [Int] = Array(repeating: 0, count: RecordFormat.allCases.count)
     var repeatedMessageEvents = 0
+    /// Year rollovers counted so far (month going back, over dated and year-less lines).
     var rollovers = 0
     var previousMonth: Int?
     var firstLocal: CivilTime?
+    var firstLocalRollovers = 0
     var lastLocal: CivilTime?
-    /// A stamp with a year, and the rollovers counted before it.
+    var lastLocalRollovers = 0
+    /// A stamp with a year, and the rollovers counted at it.
     var inLineYear: (time: CivilTime, rollovers: Int)?
     var earliestExact: Int64?
     var latestExact: Int64?
-    /// Findings of this file with a year-less stamp: index in the report's findings, and rollovers before.
+    /// Findings of this file with a year-less stamp: index in the report's findings, and rollovers at it.
     var pendingLocal: [(findingIndex: Int, time: CivilTime, rollovers: Int)] = []
 
     /// Folds in a chunk's summary; returns the rollovers counted before the chunk's first line.
     mutating func merge(_ summary: ChunkRecordSummary) -> Int {
         for index in formatCounts.indices { formatCounts[index] += summary.formatCounts[index] }
         repeatedMessageEvents += summary.repeatedMessageEvents
-        if let previous = previousMonth, let first = summary.firstLocal, YearInference.isRollover(previousMonth: previous, nextMonth: first.month) {
+        if let previous = previousMonth, let first = summary.firstMonth, YearInference.isRollover(previousMonth: previous, nextMonth: first) {
             rollovers += 1
         }
         let base = rollovers
-        if firstLocal == nil { firstLocal = summary.firstLocal }
-        if let last = summary.lastLocal { lastLocal = last; previousMonth = last.month }
+        if firstLocal == nil, let first = summary.firstLocal {
+            firstLocal = first
+            firstLocalRollovers = base + summary.firstLocalRollovers
+        }
+        if let last = summary.lastLocal {
+            lastLocal = last
+            lastLocalRollovers = base + summary.lastLocalRollovers
+        }
+        if let month = summary.lastMonth { previousMonth = month }
         if let anchor = summary.inLineYear {
             inLineYear = (anchor.time, base + summary.rollovers(atOrBefore: anchor.lineIndex))
         }
@@ -79,33 +89,33 @@ struct TimeResolver {
         setMembers = sets.map(\.members)
     }
 
-    /// The year of the file's last year-less line and where it came from.
-    mutating func lastLineYear(fileIndex: Int, state: FileTimeState) -> (year: Int, source: YearInference.Source)? {
+    /// The year at the file's end (the year of a line = this − rollovers after it) and where it came from.
+    mutating func endYear(fileIndex: Int, state: FileTimeState) -> (year: Int, source: YearInference.Source)? {
         guard let first = state.firstLocal, let last = state.lastLocal else { return nil }
-        let decided: (Int, YearInference.Source)
-        if let anchor = state.inLineYear, let year = anchor.time.year {
-            decided = (year + (state.rollovers - anchor.rollovers), .inLine)
-        } else if let anchor = siblingAnchor(of: fileIndex) {
-            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .rotationOrder)
-        } else if let mtime = dates[fileIndex].gzipModificationTime {
-            let anchor = YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .gzipModificationTime)
-            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .gzipModificationTime)
-        } else if let reference = referenceDate {
-            let anchor = YearInference.Anchor(year: reference.year, month: reference.month, day: reference.day, isUpperBound: true, source: .referenceDate)
-            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .referenceDate)
-        } else if let anchor = olderMemberCompressionAnchor(of: fileIndex) {
-            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .rotationOrder)
-        } else if let mtime = dates[fileIndex].fileModificationTime {
-            let anchor = YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .fileModificationTime)
-            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .fileModificationTime)
-        } else {
-            let anchor = YearInference.Anchor(utcSeconds: scanDate, isUpperBound: true, source: .scanDate)
-            decided = (YearInference.lastLineYear(first: first, last: last, rollovers: state.rollovers, anchor: anchor), .scanDate)
+        let between = state.lastLocalRollovers - state.firstLocalRollovers
+        let afterLast = state.rollovers - state.lastLocalRollovers
+        let decided: (lastLocalYear: Int, source: YearInference.Source)
+        func fromAnchor(_ anchor: YearInference.Anchor) -> Int {
+            YearInference.lastLineYear(first: first, last: last, rollovers: between, anchor: anchor)
         }
-        let firstYear = decided.0 - state.rollovers
-        resolvedSpans[fileIndex] = (CalendarDate(year: firstYear, month: first.month, day: first.day),
-                                    CalendarDate(year: decided.0, month: last.month, day: last.day))
-        return decided
+        if let anchor = state.inLineYear, let year = anchor.time.year {
+            decided = (year + (state.lastLocalRollovers - anchor.rollovers), .inLine)
+        } else if let anchor = siblingAnchor(of: fileIndex) {
+            decided = (fromAnchor(anchor), .rotationOrder)
+        } else if let mtime = dates[fileIndex].gzipModificationTime {
+            decided = (fromAnchor(YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .gzipModificationTime)), .gzipModificationTime)
+        } else if let reference = referenceDate {
+            decided = (fromAnchor(YearInference.Anchor(year: reference.year, month: reference.month, day: reference.day, isUpperBound: true, source: .referenceDate)), .referenceDate)
+        } else if let anchor = olderMemberCompressionAnchor(of: fileIndex) {
+            decided = (fromAnchor(anchor), .rotationOrder)
+        } else if let mtime = dates[fileIndex].fileModificationTime {
+            decided = (fromAnchor(YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .fileModificationTime)), .fileModificationTime)
+        } else {
+            decided = (fromAnchor(YearInference.Anchor(utcSeconds: scanDate, isUpperBound: true, source: .scanDate)), .scanDate)
+        }
+        resolvedSpans[fileIndex] = (CalendarDate(year: decided.lastLocalYear - between, month: first.month, day: first.day),
+                                    CalendarDate(year: decided.lastLocalYear, month: last.month, day: last.day))
+        return (decided.lastLocalYear + afterLast, decided.source)
     }
 
     /// From the nearest already-resolved member of the same rotation set: a newer one bounds this
