@@ -84,17 +84,18 @@ public enum TimestampParser {
 
     static let monthNames: [[UInt8]] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map { Array($0.utf8) }
 
-    /// `Mmm dd hh:mm:ss[.ffffff]`.
+    /// `Mmm dd hh:mm:ss[.ffffff]` (the day space-padded, zero-padded or unpadded).
     public static func parseRFC3164(_ stamp: UnsafeBufferPointer<UInt8>) -> CivilTime? {
-        guard stamp.count >= 15 else { return nil }
-        guard let month = monthIndex(stamp[0], stamp[1], stamp[2]) else { return nil }
-        let day = (stamp[4] == 0x20 ? 0 : digit(stamp[4])) * 10 + digit(stamp[5])
-        let hour = digit(stamp[7]) * 10 + digit(stamp[8])
-        let minute = digit(stamp[10]) * 10 + digit(stamp[11])
-        let second = digit(stamp[13]) * 10 + digit(stamp[14])
-        let nanosecond = fraction(stamp, from: 15)
-        let time = CivilTime(year: nil, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanosecond)
-        return isPlausible(time) ? time : nil
+        guard let month = monthIndex(stamp.count > 2 ? stamp[0] : 0, stamp.count > 2 ? stamp[1] : 0, stamp.count > 2 ? stamp[2] : 0),
+              let time = SyslogHeader.rfc3164TimeStart(stamp) else { return nil }
+        var day = 0
+        for index in 4..<(time - 1) where SyslogHeader.isDigit(stamp[index]) { day = day * 10 + digit(stamp[index]) }
+        let hour = digit(stamp[time]) * 10 + digit(stamp[time + 1])
+        let minute = digit(stamp[time + 3]) * 10 + digit(stamp[time + 4])
+        let second = digit(stamp[time + 6]) * 10 + digit(stamp[time + 7])
+        let nanosecond = fraction(stamp, from: time + 8)
+        let parsed = CivilTime(year: nil, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanosecond)
+        return isPlausible(parsed) ? parsed : nil
     }
 
     /// `YYYY-MM-DD(T| )hh:mm:ss[.f+](Z|±hh:mm)?`.

@@ -14,7 +14,9 @@ public enum FieldCatalog {
         "IN", "OUT", "MAC", "SRC", "DST", "LEN", "TOS", "PREC", "TTL", "ID", "PROTO", "SPT", "DPT", "WINDOW", "RES", "URGP",
         "dst_ip", "dst_port", "action",
         // web access
-        "client", "ident", "auth_user", "method", "path", "protocol", "status", "bytes", "referer", "user_agent",
+        "client", "ident", "auth_user", "method", "path", "protocol", "status", "bytes", "referer", "user_agent", "vhost", "request",
+        // pam and sudo details, sshd sources given as names
+        "src_host", "pam_module", "by_uid", "cwd", "logname", "euid", "from", "name",
     ]
 
     /// True when `name` can have a value for some record a rule of this kind can see.

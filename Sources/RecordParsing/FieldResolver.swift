@@ -17,6 +17,10 @@ public final class FieldResolver {
     /// The value of `name` in `record` (whose bytes are `line`).
     public func value(of name: FieldName, in record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> FieldValue? {
         if let common = name.common {
+            // An audit record's own `pid=` is its pid (auditd lines have no syslog tag).
+            if record.format == .auditd && common == .pid {
+                return AuditFields.value(of: name, in: line, resolver: self)
+            }
             return commonValue(common, in: record, line: line)
         }
         switch record.format {

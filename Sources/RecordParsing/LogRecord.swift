@@ -22,7 +22,8 @@ public struct LogRecord: Sendable {
     /// Reads one line (no terminator).
     public static func read(_ line: UnsafeBufferPointer<UInt8>) -> LogRecord {
         let count = line.count
-        if count > 20 && line[0] == UInt8(ascii: "t") && ByteSearch.hasPrefix(line, "type=", at: 0),
+        // auditd: `type=…` first, or `node=HOST type=…` when the record names the node that wrote it.
+        if count > 20 && (ByteSearch.hasPrefix(line, "type=", at: 0) || ByteSearch.hasPrefix(line, "node=", at: 0)),
            let stamp = AuditFields.stampRange(line) {
             var header = SyslogHeader(message: 0..<count)
             header.timestamp = stamp

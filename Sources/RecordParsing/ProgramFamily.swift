@@ -12,6 +12,8 @@ public enum ProgramFamily: UInt8, Sendable, CaseIterable {
     case accountManagement
     case cron
     case kernel
+    /// Dropbear's SSH server (embedded systems): its own message grammar.
+    case dropbear
 
     /// The family of a program name (the syslog tag).
     public static func of(_ program: UnsafeBufferPointer<UInt8>?) -> ProgramFamily {
@@ -33,6 +35,7 @@ public enum ProgramFamily: UInt8, Sendable, CaseIterable {
                 || equals(program, "groupdel") || equals(program, "gpasswd") { return .accountManagement }
             if equals(program, "anacron") { return .cron }
         case 8:
+            if equals(program, "dropbear") { return .dropbear }
             if equals(program, "groupadd") || equals(program, "groupmod") || equals(program, "chpasswd") { return .accountManagement }
         case 9:
             if equals(program, "sshd-auth") { return .sshd }

@@ -45,7 +45,7 @@ public struct SyslogHeader: Sendable, Equatable {
         let count = line.count
         var header = SyslogHeader(message: 0..<count)
         var position: Int
-        if count >= 16, let afterStamp = rfc3164StampEnd(line), afterStamp < count, line[afterStamp] == UInt8(ascii: " ") {
+        if count >= 15, let afterStamp = rfc3164StampEnd(line), afterStamp < count, line[afterStamp] == UInt8(ascii: " ") {
             header.format = .rfc3164
             header.timestamp = 0..<afterStamp
             position = afterStamp
@@ -58,9 +58,13 @@ public struct SyslogHeader: Sendable, Equatable {
         } else {
             return header
         }
-        // " host "
+        // " host " — absent on some systems: the token after the stamp is then the tag itself
+        // (`sshd[8148]:`, `[sshd]:`, `[sshd]`).
         guard position < count, line[position] == UInt8(ascii: " ") else { return SyslogHeader(message: 0..<count) }
         position += 1
+        if position < count && line[position] == UInt8(ascii: "[") {
+            return bracketedTag(line, from: position, header: header)
+        }
         let hostStart = position
         while position < count && line[position] != UInt8(ascii: " ") { position += 1 }
         guard position > hostStart, position < count else {
@@ -68,8 +72,13 @@ public struct SyslogHeader: Sendable, Equatable {
             header.message = position..<position
             return header
         }
-        header.host = hostStart..<position
-        position += 1
+        if line[position - 1] == UInt8(ascii: ":") && header.format == .rfc3164 {
+            // `Nov 23 21:50:37 sshd[8148]: …`: no host, the token is the tag.
+            position = hostStart
+        } else {
+            header.host = hostStart..<position
+            position += 1
+        }
         // "prog[pid]: " or "prog: "; the tag ends at ':' '[' or ' '.
         let tagStart = position
         var tagEnd = position
@@ -108,24 +117,55 @@ public struct SyslogHeader: Sendable, Equatable {
         return header
     }
 
+    /// `[prog]:` or `[prog]` where a host and tag would be (old sshd configurations).
+    private static func bracketedTag(_ line: UnsafeBufferPointer<UInt8>, from start: Int, header: SyslogHeader) -> SyslogHeader {
+        var header = header
+        var end = start + 1
+        while end < line.count && end - start < 64 && line[end] != UInt8(ascii: "]") && line[end] != UInt8(ascii: " ") { end += 1 }
+        guard end < line.count, line[end] == UInt8(ascii: "]"), end > start + 1 else {
+            header.message = start..<line.count
+            return header
+        }
+        header.program = (start + 1)..<end
+        var after = end + 1
+        if after < line.count && line[after] == UInt8(ascii: ":") { after += 1 }
+        if after < line.count && line[after] == UInt8(ascii: " ") { after += 1 }
+        header.message = min(after, line.count)..<line.count
+        return header
+    }
+
     private static let months: [(UInt8, UInt8, UInt8)] = [
         (74, 97, 110), (70, 101, 98), (77, 97, 114), (65, 112, 114), (77, 97, 121), (74, 117, 110),
         (74, 117, 108), (65, 117, 103), (83, 101, 112), (79, 99, 116), (78, 111, 118), (68, 101, 99),
     ]
 
-    /// `Mmm dd hh:mm:ss` (day space-padded or zero-padded), optionally with `.ffffff`; returns the end.
+    /// `Mmm dd hh:mm:ss` (day space-padded, zero-padded or unpadded: `Feb 7`), optionally with
+    /// `.ffffff`; returns the end.
     public static func rfc3164StampEnd(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        let month = (line[0], line[1], line[2])
-        guard months.contains(where: { $0 == month }), line[3] == UInt8(ascii: " ") else { return nil }
-        guard (line[4] == UInt8(ascii: " ") || isDigit(line[4])), isDigit(line[5]), line[6] == UInt8(ascii: " ") else { return nil }
-        guard isDigit(line[7]), isDigit(line[8]), line[9] == UInt8(ascii: ":"), isDigit(line[10]), isDigit(line[11]),
-              line[12] == UInt8(ascii: ":"), isDigit(line[13]), isDigit(line[14]) else { return nil }
-        var end = 15
+        guard let timeStart = rfc3164TimeStart(line) else { return nil }
+        var end = timeStart + 8
         if end < line.count && line[end] == UInt8(ascii: ".") {
             end += 1
             while end < line.count && isDigit(line[end]) { end += 1 }
         }
         return end
+    }
+
+    /// Where `hh:mm:ss` starts after `Mmm d ` / `Mmm  d ` / `Mmm dd `, when the stamp is well formed.
+    static func rfc3164TimeStart(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard line.count >= 14 else { return nil }
+        let month = (line[0], line[1], line[2])
+        guard line[3] == UInt8(ascii: " "), months.contains(where: { $0 == month }) else { return nil }
+        var position = 4
+        if line[position] == UInt8(ascii: " ") { position += 1 }
+        guard position < line.count, isDigit(line[position]) else { return nil }
+        position += 1
+        if position < line.count && isDigit(line[position]) && line[4] != UInt8(ascii: " ") { position += 1 }
+        guard position + 9 <= line.count, line[position] == UInt8(ascii: " ") else { return nil }
+        let time = position + 1
+        guard isDigit(line[time]), isDigit(line[time + 1]), line[time + 2] == UInt8(ascii: ":"), isDigit(line[time + 3]), isDigit(line[time + 4]),
+              line[time + 5] == UInt8(ascii: ":"), isDigit(line[time + 6]), isDigit(line[time + 7]) else { return nil }
+        return time
     }
 
     /// `YYYY-MM-DDThh:mm:ss[.f+](Z|±hh:mm)` starting at `start`; returns the end.

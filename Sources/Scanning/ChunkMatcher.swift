@@ -179,7 +179,7 @@ final class ChunkMatcher {
             let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
             let line = UnsafeBufferPointer(rebasing: buffer[range])
             var localStampEnd: Int?
-            if line.count >= 17, let stampEnd = SyslogHeader.rfc3164StampEnd(line), stampEnd < line.count, line[stampEnd] == 0x20, line[stampEnd + 1] != 0x20 {
+            if line.count >= 17, let stampEnd = SyslogHeader.rfc3164StampEnd(line), stampEnd + 1 < line.count, line[stampEnd] == 0x20, line[stampEnd + 1] != 0x20 {
                 summary.formatCounts[rfc3164Index] += 1
                 localStampEnd = stampEnd
                 // rsyslog's repeated-message lines stand for several events.

@@ -231,12 +231,32 @@ struct SyslogHeaderTests {
         #expect(line.message == text)
     }
 
-    @Test("a stamp-shaped start with a bad character is not a header", arguments: ["Mrz  7 10:00:21 web01 sshd[1]: x", "Mar  7 10-00-21 web01 sshd[1]: x", "Mar 7 10:00:21 web01 sshd[1]: msg"])
+    @Test("a stamp-shaped start with a bad character is not a header", arguments: ["Mrz  7 10:00:21 web01 sshd[1]: x", "Mar  7 10-00-21 web01 sshd[1]: x", "Mar 7 1:00:21 web01 sshd[1]: msg"])
     func nearMisses(text: String) {
-        // A German month, dashes for colons, a one-space single-digit day: not RFC 3164.
+        // A German month, dashes for colons, a one-digit hour: not RFC 3164.
         let line = ParsedLine(text)
         #expect(line.format == .unrecognised)
         #expect(line.message == text)
+    }
+
+    @Test("an unpadded day, a missing host and a bracketed tag are still syslog (fail2ban's sshd samples)")
+    func looseHeaders() {
+        // `Feb 7` without padding; no host before `sshd[8148]:`; `[sshd]` with and without a colon.
+        let unpadded = ParsedLine("Feb 7 16:01:07 linux-m899 sshd[5106]: User root from 192.51.100.54 not allowed")
+        #expect(unpadded.format == .rfc3164)
+        #expect(unpadded.host == "linux-m899")
+        #expect(unpadded.program == "sshd")
+        let hostless = ParsedLine("Nov 23 21:50:37 sshd[8148]: Connection closed by 61.0.0.1 [preauth]")
+        #expect(hostless.host == nil)
+        #expect(hostless.program == "sshd")
+        #expect(hostless.pid == "8148")
+        #expect(hostless.message == "Connection closed by 61.0.0.1 [preauth]")
+        for text in ["Mar  3 00:17:22 [sshd]: User root from 211.188.220.49 not allowed", "Jun 25 23:53:34 [sshd] User root from 1.2.3.4 not allowed"] {
+            let bracketed = ParsedLine(text)
+            #expect(bracketed.program == "sshd")
+            #expect(bracketed.host == nil)
+            #expect(bracketed.message.hasPrefix("User root from"))
+        }
     }
 
     @Test("range(of:) maps fields; raw is the whole line")
