@@ -40,7 +40,8 @@ public enum TextSummaryExporter {
             out += "\nmedium and above, in evidence order:\n"
             for finding in severe.prefix(maximumFindingLines) {
                 guard let location = finding.evidence.first else { continue }
-                out += "  \(location.path):\(location.line) [\(finding.rule.level)] \(finding.rule.title)\n"
+                let when = finding.time?.utc.map { " \($0)" } ?? ""
+                out += "  \(location.path):\(location.line)\(when) [\(finding.rule.level)] \(finding.rule.title)\n"
                 out += "      \(location.text ?? "(binary line, see JSON)")\n"
             }
             if severe.count > maximumFindingLines { out += "  … \(severe.count - maximumFindingLines) more in the JSON report\n" }
@@ -49,6 +50,10 @@ public enum TextSummaryExporter {
         for statistic in errors {
             out += "rule \(statistic.id): PCRE2 stopped on \(statistic.engineErrors) lines (match or stack limit): those lines are not assessed\n"
         }
+        if let first = report.evidence.compactMap({ $0.timeRange?.first }).min(), let last = report.evidence.compactMap({ $0.timeRange?.last }).max() {
+            out += "\nevidence covers \(first) to \(last) (UTC)\n"
+        }
+        for warning in report.summary.warnings { out += "note: \(warning)\n" }
         if !report.summary.problems.isEmpty {
             out += "\nproblems:\n"
             for problem in report.summary.problems { out += "  \(problem)\n" }
