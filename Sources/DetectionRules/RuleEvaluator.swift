@@ -112,8 +112,8 @@ public final class RuleEvaluator {
         switch rule.selections[index].body {
         case .keywords(let patterns, let requiresAll):
             result = requiresAll
-                ? patterns.allSatisfy { match($0, in: line, range: 0..<line.count, selection: index, state: &state) }
-                : patterns.contains { match($0, in: line, range: 0..<line.count, selection: index, state: &state) }
+                ? patterns.allSatisfy { match($0, in: line, range: 0..<line.count, isLine: true, selection: index, state: &state) }
+                : patterns.contains { match($0, in: line, range: 0..<line.count, isLine: true, selection: index, state: &state) }
         case .maps(let maps):
             // Captures of a map that fails as a whole are dropped: only a matching map feeds fields.
             result = maps.contains { map in
@@ -136,18 +136,19 @@ public final class RuleEvaluator {
             case .pattern(let pattern):
                 switch value {
                 case nil: return false
-                case .inLine(let range)?: return self.match(pattern, in: line, range: range, selection: selection, state: &state)
+                case .inLine(let range)?: return self.match(pattern, in: line, range: range, isLine: true, selection: selection, state: &state)
                 case .decoded(let range)?:
                     let bytes = self.fields.decoded
-                    return bytes.withUnsafeBufferPointer { self.matchDecoded(pattern, in: $0, range: range, selection: selection, state: &state) }
+                    return bytes.withUnsafeBufferPointer { self.match(pattern, in: $0, range: range, isLine: false, selection: selection, state: &state) }
                 }
             }
         }
         return test.requiresAll ? test.values.allSatisfy(check) : test.values.contains(where: check)
     }
 
-    /// Matches a decoded value; captures are copied out since they are not ranges of the line.
-    private func matchDecoded(_ pattern: CompiledPattern, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int, state: inout State) -> Bool {
+    /// Matches `buffer[range]`. When `isLine` the captures are kept as ranges of the line; otherwise
+    /// (a decoded value, not in the line as such) their bytes are copied out.
+    private func match(_ pattern: CompiledPattern, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>, isLine: Bool, selection: Int, state: inout State) -> Bool {
         let subject = UnsafeBufferPointer(rebasing: buffer[range])
         switch pattern.firstMatch(in: subject, scratch: scratch) {
         case .noMatch: return false
@@ -156,26 +157,11 @@ public final class RuleEvaluator {
             return false
         case .matched:
             for group in pattern.namedGroups {
-                if let found = scratch.range(ofGroup: group.number) {
-                    state.selectionCaptures[selection].append(Capture(name: group.name, range: nil, decodedBytes: Array(subject[found])))
-                }
-            }
-            return true
-        }
-    }
-
-    private func match(_ pattern: CompiledPattern, in line: UnsafeBufferPointer<UInt8>, range: Range<Int>, selection: Int, state: inout State) -> Bool {
-        let subject = UnsafeBufferPointer(rebasing: line[range])
-        switch pattern.firstMatch(in: subject, scratch: scratch) {
-        case .noMatch: return false
-        case .failed(let code):
-            if state.pendingError == nil { state.pendingError = code }
-            return false
-        case .matched:
-            for group in pattern.namedGroups {
-                if let found = scratch.range(ofGroup: group.number) {
-                    state.selectionCaptures[selection].append(Capture(name: group.name, range: (found.lowerBound + range.lowerBound)..<(found.upperBound + range.lowerBound), decodedBytes: nil))
-                }
+                guard let found = scratch.range(ofGroup: group.number) else { continue }
+                let capture = isLine
+                    ? Capture(name: group.name, range: (found.lowerBound + range.lowerBound)..<(found.upperBound + range.lowerBound), decodedBytes: nil)
+                    : Capture(name: group.name, range: nil, decodedBytes: Array(subject[found]))
+                state.selectionCaptures[selection].append(capture)
             }
             return true
         }
