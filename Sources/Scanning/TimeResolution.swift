@@ -91,7 +91,13 @@ struct TimeResolver {
 
     /// The year at the file's end (the year of a line = this − rollovers after it) and where it came from.
     mutating func endYear(fileIndex: Int, state: FileTimeState) -> (year: Int, source: YearInference.Source)? {
-        guard let first = state.firstLocal, let last = state.lastLocal else { return nil }
+        guard let first = state.firstLocal, let last = state.lastLocal else {
+            // A file of dated records only still places its rotation neighbours.
+            if let earliest = state.earliestExact, let latest = state.latestExact {
+                resolvedSpans[fileIndex] = (Self.date(nanoseconds: earliest), Self.date(nanoseconds: latest))
+            }
+            return nil
+        }
         let between = state.lastLocalRollovers - state.firstLocalRollovers
         let afterLast = state.rollovers - state.lastLocalRollovers
         let decided: (lastLocalYear: Int, source: YearInference.Source)
@@ -116,6 +122,12 @@ struct TimeResolver {
         resolvedSpans[fileIndex] = (CalendarDate(year: decided.lastLocalYear - between, month: first.month, day: first.day),
                                     CalendarDate(year: decided.lastLocalYear, month: last.month, day: last.day))
         return (decided.lastLocalYear + afterLast, decided.source)
+    }
+
+    static func date(nanoseconds: Int64) -> CalendarDate {
+        let seconds = nanoseconds / 1_000_000_000
+        let date = CivilTime.civilFromDays(Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400))
+        return CalendarDate(year: date.year, month: date.month, day: date.day)
     }
 
     /// From the nearest already-resolved member of the same rotation set: a newer one bounds this

@@ -96,6 +96,20 @@ struct TimeResolutionTests {
         #expect(outcome.findings.map { $0.time?.yearSource } == ["in-line", "in-line"])
     }
 
+    @Test("a rotation set mixing RFC 3164 (before an upgrade) and RFC 3339 (after) takes the older file's year from the newer")
+    func mixedRotationSet() throws {
+        let fixtures = try ScanFixtures()
+        defer { fixtures.remove() }
+        // Ubuntu 24.04's rsyslog writes RFC 3339: the live file has years, the rotated one does not.
+        try fixtures.write("var/log/auth.log", Array("2026-01-02T08:00:00.000000+00:00 web01 sshd[7]: Failed password for root from 203.0.113.50 port 9 ssh2\n".utf8))
+        try fixtures.write("var/log/auth.log.1", Array((Self.failure("Dec 31 22:00:00", port: 1) + Self.failure("Jan  1 03:00:00", port: 2)).utf8))
+        let outcome = try scan(fixtures.root) { $0.timeZoneIdentifier = "UTC" }
+        #expect(outcome.findings.map { $0.time?.utc } == ["2026-01-02T08:00:00Z", "2025-12-31T22:00:00Z", "2026-01-01T03:00:00Z"])
+        #expect(outcome.findings.map { $0.time?.yearSource } == ["in-line", "rotation-order", "rotation-order"])
+        let live = try #require(outcome.evidence.first { $0.path.hasSuffix("auth.log") })
+        #expect(live.formats == ["syslog-rfc3339": 1])
+    }
+
     @Test("--since and --until keep only findings inside the window, counting the rest")
     func timeWindow() throws {
         let fixtures = try ScanFixtures()
