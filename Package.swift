@@ -19,6 +19,7 @@ let package = Package(
         // System-library shims: module map and header only. Each is imported by exactly one Swift type.
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
 
         // zlib, wrapped once (inflate for evidence, deflate for the corpus generator).
         .target(name: "ZlibCodec", dependencies: ["CZlib"]),
@@ -29,6 +30,8 @@ let package = Package(
         ]),
         // Line-aligned chunks with line numbers and byte offsets; over-long line limits.
         .target(name: "LineChunking", dependencies: ["EvidenceInput"]),
+        // Binary logs as lines: utmp/wtmp/btmp and lastlog records, systemd journal files (the one libsystemd wrapper).
+        .target(name: "BinaryLogs", dependencies: ["CSystemd", "EvidenceInput", "LineChunking"]),
         // Records from lines: syslog header fields (more families later), time text.
         .target(name: "RecordParsing", dependencies: []),
         // The one PCRE2 wrapper: compile, JIT, match data, limits; literal gates.
@@ -44,7 +47,7 @@ let package = Package(
         .target(name: "ReportExport", dependencies: ["ExposureReport"]),
         // The pipeline: the only place with threads.
         .target(name: "Scanning", dependencies: [
-            "EvidenceInput", "LineChunking", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
+            "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Deterministic generator of realistic host log trees (samples/ and benchmark corpora).
@@ -61,6 +64,8 @@ let package = Package(
         .testTarget(name: "ZlibCodecTests", dependencies: ["ZlibCodec"]),
         .testTarget(name: "EvidenceInputTests", dependencies: ["EvidenceInput", "ZlibCodec"]),
         .testTarget(name: "LineChunkingTests", dependencies: ["LineChunking", "EvidenceInput"]),
+        .testTarget(name: "BinaryLogsTests", dependencies: ["BinaryLogs", "EvidenceInput", "LineChunking", "RecordParsing", "Scanning", "DetectionRules", "ExposureReport", "ReportExport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "RecordParsingTests", dependencies: ["RecordParsing"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing"]),

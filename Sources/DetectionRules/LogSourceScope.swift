@@ -67,6 +67,12 @@ public struct LogSourceScope: Sendable, Equatable {
         case "vsftpd": return LogSourceScope(programs: ["vsftpd"], formats: syslogFormats)
         case "clamav": return LogSourceScope(programs: ["clamd", "freshclam", "clamscan"], formats: syslogFormats)
         case "guacamole": return LogSourceScope(programs: ["guacd", "guacamole"], formats: syslogFormats)
+        // Login records rendered from binary files. Whether struct utmp records are wtmp or btmp is only
+        // hinted by the file name, and `utmp` means "not told": wtmp and btmp rules see utmp records too.
+        case "wtmp": return LogSourceScope(programs: ["wtmp", "utmp"], formats: syslogFormats)
+        case "btmp": return LogSourceScope(programs: ["btmp", "utmp"], formats: syslogFormats)
+        case "lastlog": return LogSourceScope(programs: ["lastlog"], formats: syslogFormats)
+        case "login": return LogSourceScope(programs: ["wtmp", "btmp", "utmp", "lastlog"], formats: syslogFormats)
         default: return nil
         }
     }

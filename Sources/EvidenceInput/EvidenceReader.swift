@@ -205,10 +205,14 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     /// Decompression failed part-way; bytes before `decompressedOffset` were delivered.
     case damaged(path: String, reason: String, storedOffset: Int64, decompressedOffset: Int64, isChecksumFailure: Bool)
+    /// A binary log (login records, a journal file) is damaged: `reason` says where and how; the
+    /// `recordsRead` records that could be read were delivered (before the damage, and after it when
+    /// the format allows skipping it).
+    case damagedRecords(path: String, reason: String, recordsRead: Int)
 
     public var path: String {
         switch self {
-        case .unreadable(let path, _), .damaged(let path, _, _, _, _): return path
+        case .unreadable(let path, _), .damaged(let path, _, _, _, _), .damagedRecords(let path, _, _): return path
         }
     }
 
@@ -217,6 +221,8 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreadable(let path, let reason): return "\(path): cannot read: \(reason)"
         case .damaged(let path, let reason, let storedOffset, let decompressedOffset, _):
             return "\(path): \(reason) (after \(storedOffset) stored bytes, \(decompressedOffset) decompressed bytes)"
+        case .damagedRecords(let path, let reason, let recordsRead):
+            return "\(path): \(reason) (\(recordsRead) records read)"
         }
     }
 }

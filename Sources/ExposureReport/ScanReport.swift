@@ -271,7 +271,8 @@ public struct FindingRule: Codable, Sendable, Equatable {
 }
 
 /// Where a line of evidence is: file, 1-based line, byte offset of its first byte in the decompressed
-/// stream, and the line itself (without terminator) as `text`, or as base64 `bytes` when it is not
+/// stream (for binary logs: the record number and the record's offset in the file, −1 for a journal
+/// entry whose offset could not be verified), and the line itself (without terminator) as `text`, or as base64 `bytes` when it is not
 /// valid UTF-8 (as ripgrep's JSON output does).
 public struct EvidenceLocation: Codable, Sendable, Equatable {
     public var path: String

@@ -14,13 +14,31 @@ public struct Chunk: Sendable {
     /// Set when the last line of the chunk was longer than the limit and was cut to it: the line's full
     /// length (terminator excluded). The cut-off bytes are not in `bytes` and were not matched.
     public var truncatedLine: Int64?
+    /// Where each line's evidence lies in the stored file, for lines rendered from binary records
+    /// (login records, journal entries); nil for text, whose lines are the stored bytes themselves.
+    ///
+    /// When set it holds one value per line: line `i`'s evidence offset is `lineSourceOffsets[i]` — the
+    /// byte offset of the record it was rendered from in the file as stored — not `startOffset` plus
+    /// the line's position in `bytes` (`startOffset` is then the offset of the first record). A value
+    /// of −1 means the record's offset is not known; the line itself then carries the record's
+    /// identity (a journal entry's `__CURSOR`). See ``evidenceOffset(ofLine:at:)``.
+    public var lineSourceOffsets: [Int64]?
 
-    public init(index: Int, bytes: [UInt8], firstLineNumber: Int, startOffset: Int64, truncatedLine: Int64? = nil) {
+    public init(index: Int, bytes: [UInt8], firstLineNumber: Int, startOffset: Int64, truncatedLine: Int64? = nil, lineSourceOffsets: [Int64]? = nil) {
         self.index = index
         self.bytes = bytes
         self.firstLineNumber = firstLineNumber
         self.startOffset = startOffset
         self.truncatedLine = truncatedLine
+        self.lineSourceOffsets = lineSourceOffsets
+    }
+
+    /// The evidence offset of line `index`, which starts at `position` in `bytes`: its record's offset
+    /// in the stored file when the chunk has ``lineSourceOffsets``, else `startOffset + position`.
+    @inlinable
+    public func evidenceOffset(ofLine index: Int, at position: Int) -> Int64 {
+        if let lineSourceOffsets, index < lineSourceOffsets.count { return lineSourceOffsets[index] }
+        return startOffset + Int64(position)
     }
 
     /// Calls `body` with each line's bytes (no `\n`, no trailing `\r`), its 0-based index in the chunk and

@@ -17,6 +17,8 @@ public enum FieldCatalog {
         "client", "ident", "auth_user", "method", "path", "protocol", "status", "bytes", "referer", "user_agent", "vhost", "request",
         // pam and sudo details, sshd sources given as names
         "src_host", "pam_module", "by_uid", "cwd", "logname", "euid", "from", "name",
+        // login records (wtmp, btmp, utmp, lastlog; see LoginRecordFields)
+        "type", "session", "id",
     ]
 
     /// True when `name` can have a value for some record a rule of this kind can see.

@@ -32,6 +32,9 @@ public final class FieldResolver {
         case .webAccess:
             return WebAccessFields.value(of: name, in: line).map { .inLine($0) }
         case .syslogRFC3164, .syslogRFC3339, .syslogRFC5424:
+            if record.family == .loginRecords {
+                return LoginRecordFields.value(of: name, in: line, message: record.header.message, resolver: self)
+            }
             return familyValue(of: name, in: record, line: line)
         case .unrecognised:
             return nil

@@ -14,6 +14,9 @@ public enum ProgramFamily: UInt8, Sendable, CaseIterable {
     case kernel
     /// Dropbear's SSH server (embedded systems): its own message grammar.
     case dropbear
+    /// Login records rendered from binary files (`wtmp`, `btmp`, `utmp`, `lastlog`): `key=value` fields
+    /// (see ``LoginRecordFields``).
+    case loginRecords
 
     /// The family of a program name (the syslog tag).
     public static func of(_ program: UnsafeBufferPointer<UInt8>?) -> ProgramFamily {
@@ -23,6 +26,7 @@ public enum ProgramFamily: UInt8, Sendable, CaseIterable {
             if equals(program, "sshd") { return .sshd }
             if equals(program, "sudo") { return .sudo }
             if equals(program, "cron") || equals(program, "CRON") { return .cron }
+            if equals(program, "wtmp") || equals(program, "btmp") || equals(program, "utmp") { return .loginRecords }
         case 2:
             if equals(program, "su") { return .su }
         case 5:
@@ -34,6 +38,7 @@ public enum ProgramFamily: UInt8, Sendable, CaseIterable {
             if equals(program, "useradd") || equals(program, "usermod") || equals(program, "userdel")
                 || equals(program, "groupdel") || equals(program, "gpasswd") { return .accountManagement }
             if equals(program, "anacron") { return .cron }
+            if equals(program, "lastlog") { return .loginRecords }
         case 8:
             if equals(program, "dropbear") { return .dropbear }
             if equals(program, "groupadd") || equals(program, "groupmod") || equals(program, "chpasswd") { return .accountManagement }

@@ -41,7 +41,8 @@ enum SyslogFamilyFields {
                 if let value = OtherFamilyFields.firewall(field, key: key, in: buffer, message: message) { return value }
             case .dropbear:
                 if let value = DropbearFields.value(field, in: buffer, message: message) { return value }
-            case .other:
+            case .other, .loginRecords:
+                // Login records are answered by FieldResolver through LoginRecordFields.
                 break
             }
             return PamFields.value(field, key: key, in: buffer, message: message)

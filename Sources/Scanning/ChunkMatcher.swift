@@ -117,7 +117,7 @@ final class ChunkMatcher {
                     case .engineError:
                         result.counts[ruleIndex].engineErrors += 1
                         if result.counts[ruleIndex].firstEngineError == nil {
-                            result.counts[ruleIndex].firstEngineError = (chunk.firstLineNumber + lineIndex, chunk.startOffset + Int64(range.lowerBound))
+                            result.counts[ruleIndex].firstEngineError = (chunk.firstLineNumber + lineIndex, chunk.evidenceOffset(ofLine: lineIndex, at: range.lowerBound))
                         }
                     case .matched:
                         result.counts[ruleIndex].matches += record.repeatCount
@@ -126,7 +126,7 @@ final class ChunkMatcher {
                         let isTruncated = chunk.truncatedLine != nil && lineIndex == lineCount - 1
                         var draft = self.draft(rule: rule, ruleIndex: ruleIndex, line: line, record: record,
                                                lineNumber: chunk.firstLineNumber + lineIndex,
-                                               offset: chunk.startOffset + Int64(range.lowerBound), isTruncated: isTruncated)
+                                               offset: chunk.evidenceOffset(ofLine: lineIndex, at: range.lowerBound), isTruncated: isTruncated)
                         draft.chunkRollovers = result.summary.rollovers(atOrBefore: lineIndex)
                         result.findings.append(draft)
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import BinaryLogs
 import DetectionRules
 import EvidenceInput
 import ExposureReport
@@ -135,6 +136,21 @@ public struct ScanPipeline {
             summary.error = error.description
             return summary
         }
+        // Binary logs (login records, journal files) are told by content and become one line per record.
+        if let path = file.filesystemPath {
+            do throws(InputError) {
+                if let records = try BinaryEvidence.reader(forFileAt: path, displayPath: file.displayPath, maximumLineBytes: configuration.maximumLineBytes) {
+                    return readRecords(records, evidence: reader, index: index, queue: queue, bytesRead: bytesRead, summary: summary)
+                }
+            } catch {
+                summary.status = .error
+                summary.error = error.description
+                summary.sha256 = reader.finish()
+                summary.storedBytes = reader.storedBytes
+                bytesRead.add(reader.storedBytes)
+                return summary
+            }
+        }
         var chunker = LineChunker(targetChunkBytes: configuration.chunkBytes, maximumLineBytes: configuration.maximumLineBytes)
         var lastStored: Int64 = 0
         do {
@@ -164,6 +180,30 @@ public struct ScanPipeline {
             summary.warnings.append("\(chunker.truncatedLines) lines longer than \(configuration.maximumLineBytes) bytes were cut for matching (\(chunker.discardedBytes) bytes not matched)")
         }
         if reader.storedBytes == 0 { summary.warnings.append("empty file") }
+        return summary
+    }
+
+    /// Queues the chunks of a binary log's rendered records; `evidence` only hashes the stored bytes.
+    /// Lines are records, offsets are the records' offsets in the stored file (see `Chunk.lineSourceOffsets`).
+    static func readRecords(_ records: any BinaryRecordReader, evidence: EvidenceReader, index: Int, queue: BlockingQueue<WorkItem>,
+                            bytesRead: ByteCounter, summary: FileSummary) -> FileSummary {
+        var summary = summary
+        do throws(InputError) {
+            while let chunk = try records.nextChunk() {
+                queue.push(WorkItem(fileIndex: index, chunk: chunk))
+                summary.chunkCount += 1
+            }
+        } catch {
+            summary.status = records.recordsRead > 0 ? .partial : .error
+            summary.error = error.description
+        }
+        summary.sha256 = evidence.finish()
+        bytesRead.add(evidence.storedBytes)
+        summary.storedBytes = evidence.storedBytes
+        summary.decompressedBytes = evidence.storedBytes
+        summary.lines = records.recordsRead
+        summary.truncatedLines = records.truncatedLines
+        summary.warnings.append("binary log read as \(records.formatDescription)")
         return summary
     }
 }
