@@ -83,9 +83,13 @@ final class ChunkMatcher {
     private var recordStamps: [UInt32] = []
     private var stamp: UInt32 = 0
 
-    init(rules: RuleSet, configuration: ScanConfiguration) {
+    private let capBoard: FindingsCapBoard
+    private var isCapFull: [Bool] = []
+
+    init(rules: RuleSet, configuration: ScanConfiguration, capBoard: FindingsCapBoard) {
         self.rules = rules
         self.configuration = configuration
+        self.capBoard = capBoard
     }
 
     func match(_ chunk: Chunk, fileIndex: Int) -> ChunkResult {
@@ -94,6 +98,7 @@ final class ChunkMatcher {
         let lineCount = lineStarts.count
         guard lineCount > 0 else { return result }
         stamp &+= 1
+        capBoard.snapshot(into: &isCapFull)
         if records.count < lineCount {
             let empty = LogRecord(format: .unrecognised, header: SyslogHeader(message: 0..<0), family: .other, repeatCount: 1)
             records.append(contentsOf: repeatElement(empty, count: lineCount - records.count))
@@ -121,7 +126,7 @@ final class ChunkMatcher {
                         }
                     case .matched:
                         result.counts[ruleIndex].matches += record.repeatCount
-                        guard kept < self.configuration.findingsCapPerRule else { return }
+                        guard kept < self.configuration.findingsCapPerRule, !self.isCapFull[ruleIndex] else { return }
                         kept += 1
                         let isTruncated = chunk.truncatedLine != nil && lineIndex == lineCount - 1
                         var draft = self.draft(rule: rule, ruleIndex: ruleIndex, line: line, record: record,

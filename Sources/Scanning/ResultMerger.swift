@@ -25,11 +25,14 @@ final class ResultMerger: @unchecked Sendable {
     private let fileCount: Int
 
     private let paths: [String]
+    /// Tells workers which rules' caps are full, so they stop building findings for them.
+    let capBoard: FindingsCapBoard
     private var timeResolver: TimeResolver
     private var timeState = FileTimeState()
 
     init(paths: [String], rules: RuleSet, configuration: ScanConfiguration, timeResolver: TimeResolver) {
         self.paths = paths
+        capBoard = FindingsCapBoard(ruleCount: rules.rules.count)
         self.timeResolver = timeResolver
         self.fileCount = paths.count
         self.rules = rules
@@ -116,6 +119,11 @@ final class ResultMerger: @unchecked Sendable {
                 break
             }
             statistics[draft.ruleIndex].reported += 1
+            // With a time window, year-less findings may still be removed when their file completes, so
+            // the cap is never final before the end.
+            if statistics[draft.ruleIndex].reported == configuration.findingsCapPerRule && configuration.since == nil && configuration.until == nil {
+                capBoard.markFull(draft.ruleIndex)
+            }
             findings.append(finding)
             currentFileFindings.append(findings.count - 1)
         }

@@ -48,7 +48,7 @@ public struct ScanPipeline {
         for _ in 0..<configuration.jobs {
             group.enter()
             let thread = Thread { [rules, configuration] in
-                let matcher = ChunkMatcher(rules: rules, configuration: configuration)
+                let matcher = ChunkMatcher(rules: rules, configuration: configuration, capBoard: merger.capBoard)
                 while let item = queue.pop() {
                     merger.accept(matcher.match(item.chunk, fileIndex: item.fileIndex))
                 }
