@@ -154,6 +154,26 @@ final class ChunkMatcher {
         return result
     }
 
+    /// True when `: message repeated ` appears in the header's reach after the stamp.
+    @inline(__always)
+    static func mayBeRepeatedMessage(_ line: UnsafeBufferPointer<UInt8>, after stampEnd: Int) -> Bool {
+        let marker: StaticString = ": message repeated "
+        let length = marker.utf8CodeUnitCount
+        let end = min(line.count, stampEnd + 160) - length
+        guard end > stampEnd else { return false }
+        let bytes = marker.utf8Start
+        var index = stampEnd
+        while index <= end {
+            if line[index] == 0x3a && line[index + 2] == 0x6d {
+                var isMatch = true
+                for offset in 0..<length where line[index + offset] != bytes[offset] { isMatch = false; break }
+                if isMatch { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
     /// Line `index` as a record, read once per chunk.
     @inline(__always)
     private func record(_ index: Int, line: UnsafeBufferPointer<UInt8>) -> LogRecord {
@@ -187,8 +207,8 @@ final class ChunkMatcher {
             if line.count >= 17, let stampEnd = SyslogHeader.rfc3164StampEnd(line), stampEnd + 1 < line.count, line[stampEnd] == 0x20, line[stampEnd + 1] != 0x20 {
                 summary.formatCounts[rfc3164Index] += 1
                 localStampEnd = stampEnd
-                // rsyslog's repeated-message lines stand for several events.
-                if line.count > stampEnd + 40, self.record(lineIndex, line: line).repeatCount > 1 {
+                // rsyslog's repeated-message lines stand for several events (read fully only then).
+                if Self.mayBeRepeatedMessage(line, after: stampEnd), self.record(lineIndex, line: line).repeatCount > 1 {
                     summary.repeatedMessageEvents += self.record(lineIndex, line: line).repeatCount
                 }
             } else {

@@ -48,6 +48,7 @@ public struct ScanPipeline {
         for _ in 0..<configuration.jobs {
             group.enter()
             let thread = Thread { [rules, configuration] in
+                Self.yieldToReaders()
                 let matcher = ChunkMatcher(rules: rules, configuration: configuration, capBoard: merger.capBoard)
                 while let item = queue.pop() {
                     merger.accept(matcher.match(item.chunk, fileIndex: item.fileIndex))
@@ -86,6 +87,16 @@ public struct ScanPipeline {
         var outcome = merger.outcome(discoveryProblems: discovery.problems)
         if let zoneProblem { outcome.warnings.append(zoneProblem) }
         return outcome
+    }
+
+    /// Lowers the calling worker thread's scheduling priority a little (Linux: per-thread nice), so the
+    /// reader threads, which decompress and are the scan's critical path, get a core first when
+    /// workers compete with them; workers use what is left.
+    static func yieldToReaders() {
+        #if os(Linux)
+        // On Linux, nice values are per thread: who = 0 is the calling thread.
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5)
+        #endif
     }
 
     /// A file's gzip MTIME and modification time, read before scanning (8 bytes and a stat).
