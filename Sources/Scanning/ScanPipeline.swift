@@ -127,6 +127,12 @@ public struct ScanPipeline {
                 if let rules = ZoneRules(identifier: name) { return (ZoneChoice(rules: rules, source: "evidence:\(file.displayPath)"), nil) }
             }
         }
+        for file in files where file.displayPath.hasSuffix("etc/localtime") {
+            if let path = file.filesystemPath, let name = LocaltimeZone.identifier(ofLocaltimeAt: path),
+               let rules = ZoneRules(identifier: name) {
+                return (ZoneChoice(rules: rules, source: "evidence:\(file.displayPath)"), nil)
+            }
+        }
         return (ZoneChoice(rules: .utc, source: "assumed-utc"),
                 "no time zone given (--timezone) or found in the evidence (etc/timezone): local time stamps were read as UTC")
     }

@@ -72,6 +72,26 @@ struct TimeResolutionTests {
         #expect(outcome.warnings.isEmpty)
     }
 
+    @Test("the zone comes from etc/localtime too: a symbolic link into zoneinfo, or a copied TZif file")
+    func zoneFromLocaltime() throws {
+        for asCopy in [false, true] {
+            let fixtures = try ScanFixtures()
+            defer { fixtures.remove() }
+            let localtime = fixtures.root.appendingPathComponent("etc/localtime")
+            try FileManager.default.createDirectory(at: localtime.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if asCopy {
+                try FileManager.default.copyItem(atPath: "/usr/share/zoneinfo/Europe/Berlin", toPath: localtime.path)
+            } else {
+                try FileManager.default.createSymbolicLink(atPath: localtime.path, withDestinationPath: "/usr/share/zoneinfo/Europe/Berlin")
+            }
+            try fixtures.write("var/log/auth.log", Array(Self.failure("Jul  1 12:00:00", port: 1).utf8))
+            let outcome = try scan(fixtures.root) { $0.referenceDate = CalendarDate(year: 2025, month: 8, day: 1) }
+            // Berlin is UTC+2 in summer, whatever name the copy resolves to.
+            #expect(outcome.findings.map { $0.time?.utc } == ["2025-07-01T10:00:00Z"], "copy: \(asCopy)")
+            #expect(outcome.findings.first?.time?.zoneSource?.hasSuffix("etc/localtime") == true)
+        }
+    }
+
     @Test("with no zone anywhere, local stamps are read as UTC with a warning and low confidence")
     func assumedUTC() throws {
         let fixtures = try ScanFixtures()
