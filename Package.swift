@@ -31,7 +31,7 @@ let package = Package(
         // Line-aligned chunks with line numbers and byte offsets; over-long line limits.
         .target(name: "LineChunking", dependencies: ["EvidenceInput"]),
         // Binary logs as lines: utmp/wtmp/btmp and lastlog records, systemd journal files (the one libsystemd wrapper).
-        .target(name: "BinaryLogs", dependencies: ["CSystemd", "EvidenceInput", "LineChunking"]),
+        .target(name: "BinaryLogs", dependencies: ["CSystemd", "EvidenceInput", "LineChunking", "RecordParsing"]),
         // Records from lines: syslog header fields (more families later), time text.
         .target(name: "RecordParsing", dependencies: []),
         // The one PCRE2 wrapper: compile, JIT, match data, limits; literal gates.
@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Deterministic generator of realistic host log trees (samples/ and benchmark corpora).
-        .target(name: "CorpusGeneration", dependencies: ["ZlibCodec"]),
+        .target(name: "CorpusGeneration", dependencies: ["ZlibCodec", "RecordParsing"]),
         .executableTarget(name: "spoor-corpus", dependencies: [
             "CorpusGeneration",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

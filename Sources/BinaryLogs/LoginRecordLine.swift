@@ -1,3 +1,4 @@
+import RecordParsing
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -144,32 +145,11 @@ enum LoginRecordLine {
     }
 }
 
-/// UTC time stamps in RFC 3339 form, from seconds since the epoch (proleptic Gregorian calendar).
+/// UTC time stamps in RFC 3339 form, from seconds since the epoch.
 enum UTCStamp {
     /// `2025-03-07T10:31:07.123456Z`, or `…07Z` when `microseconds` is 0.
     static func rfc3339(seconds: Int64, microseconds: Int) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(year)-\(two(month))-\(two(day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
-        if microseconds > 0 {
-            let digits = String(microseconds)
-            text += "." + String(repeating: "0", count: 6 - digits.count) + digits
-        }
-        return text + "Z"
-    }
-
-    /// Year, month, day of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        UTCText.format(seconds: seconds, microseconds: microseconds)
     }
 }
+

@@ -1,3 +1,4 @@
+import RecordParsing
 /// Conversions between seconds since the Unix epoch (UTC) and calendar fields.
 ///
 /// The generated hosts keep UTC, so a syslog time stamp is the UTC calendar time of the event.
@@ -42,29 +43,15 @@ struct UTCDateTime: Sendable, Equatable {
             + Int64(hour * 3600 + minute * 60 + second)
     }
 
-    /// Days since 1970-01-01 of a calendar date.
+    /// Days since 1970-01-01 of a calendar date (the scanner's own calendar arithmetic).
     static func days(fromYear year: Int, month: Int, day: Int) -> Int64 {
-        let shiftedYear = Int64(month <= 2 ? year - 1 : year)
-        let era = floorDivide(shiftedYear, 400)
-        let yearOfEra = shiftedYear - era * 400
-        let monthIndex = Int64(month > 2 ? month - 3 : month + 9)
-        let dayOfYear = (153 * monthIndex + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
+        Int64(CivilTime.daysFromCivil(year: year, month: month, day: day))
     }
 
     /// The calendar date of a day count since 1970-01-01.
     static func civil(fromDays days: Int64) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = floorDivide(shifted, 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        let year = Int(yearOfEra + era * 400) + (month <= 2 ? 1 : 0)
-        return (year, month, day)
+        let date = CivilTime.civilFromDays(Int(days))
+        return (date.year, date.month, date.day)
     }
 
     /// 0 = Sunday … 6 = Saturday, for a day count since 1970-01-01 (a Thursday).

@@ -169,21 +169,3 @@ struct TimeResolver {
         return (resolution.utcSeconds * 1_000_000_000 + Int64(time.nanosecond), resolution.isAmbiguous)
     }
 }
-
-/// ISO 8601 UTC text of an instant, with microseconds when it has a fraction.
-enum UTCText {
-    static func format(nanoseconds: Int64) -> String {
-        let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
-        let fraction = nanoseconds - seconds * 1_000_000_000
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        let secondOfDay = Int(seconds - Int64(days) * 86_400)
-        let date = CivilTime.civilFromDays(days)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(date.year)-\(two(date.month))-\(two(date.day))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
-        if fraction != 0 {
-            let micros = String(fraction / 1000)
-            text += "." + String(repeating: "0", count: max(0, 6 - micros.count)) + micros
-        }
-        return text + "Z"
-    }
-}
