@@ -9,6 +9,11 @@ public final class FieldResolver {
 
     public init() {}
 
+    /// The other records of the auditd event the current record belongs to (same
+    /// `msg=audit(epoch:serial)`), set by the caller before evaluating an auditd record; empty otherwise.
+    /// A field the record lacks is looked up in them, so a rule sees the event, not one record of it.
+    public var auditEventSiblings: [UnsafeBufferPointer<UInt8>] = []
+
     /// Forgets decoded values (call before each new record).
     public func reset() {
         decoded.removeAll(keepingCapacity: true)
@@ -25,7 +30,7 @@ public final class FieldResolver {
         }
         switch record.format {
         case .auditd:
-            return AuditFields.value(of: name, in: line, resolver: self)
+            return auditEventValue(of: name, in: line)
         case .journalJSON:
             if let value = JournalJSONFields.value(of: name, in: line, resolver: self) { return value }
             return familyValue(of: name, in: record, line: line)
@@ -39,6 +44,27 @@ public final class FieldResolver {
         case .unrecognised:
             return nil
         }
+    }
+
+    /// An auditd field: the record's own, else a sibling record's (copied), else for `SYSCALL` the name
+    /// derived from `arch` and `syscall` when the log is RAW.
+    private func auditEventValue(of name: FieldName, in line: UnsafeBufferPointer<UInt8>) -> FieldValue? {
+        if let own = AuditFields.value(of: name, in: line, resolver: self) { return own }
+        for sibling in auditEventSiblings {
+            guard let value = AuditFields.value(of: name, in: sibling, resolver: self) else { continue }
+            switch value {
+            case .decoded: return value
+            case .inLine(let range): return appendDecoded { $0.append(contentsOf: sibling[range]) }
+            }
+        }
+        if name.text == "SYSCALL" {
+            for record in [line] + auditEventSiblings {
+                if let syscallName = AuditSyscallNames.name(inRecord: record) {
+                    return appendDecoded { $0.append(contentsOf: syscallName.utf8) }
+                }
+            }
+        }
+        return nil
     }
 
     /// Calls `body` with the bytes of `value`.

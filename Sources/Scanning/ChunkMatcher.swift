@@ -117,6 +117,11 @@ final class ChunkMatcher {
                     let record = self.record(lineIndex, line: line)
                     let program = record.header.program.map { UnsafeBufferPointer(rebasing: line[$0]) }
                     guard rule.scope.admits(format: record.format, program: program) else { return }
+                    if record.format == .auditd {
+                        self.collectAuditEvent(around: lineIndex, chunk: chunk, buffer: buffer)
+                    } else if !self.evaluator.fields.auditEventSiblings.isEmpty {
+                        self.evaluator.fields.auditEventSiblings.removeAll(keepingCapacity: true)
+                    }
                     switch self.evaluator.evaluate(rule, line: line, record: record) {
                     case .noMatch: return
                     case .engineError:
@@ -150,8 +155,34 @@ final class ChunkMatcher {
                 }
             }
         }
+        // The sibling buffers point into this chunk: never let them outlive it.
+        evaluator.fields.auditEventSiblings.removeAll(keepingCapacity: true)
         result.findings.sort { ($0.lineNumber, $0.ruleIndex) < ($1.lineNumber, $1.ruleIndex) }
         return result
+    }
+
+    /// Sets the evaluator's audit event to the other records around line `index` that share its
+    /// `msg=audit(epoch:serial)` (auditd writes an event's records together; an event cut by a chunk
+    /// boundary is seen in parts).
+    private func collectAuditEvent(around index: Int, chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>) {
+        evaluator.fields.auditEventSiblings.removeAll(keepingCapacity: true)
+        let lineCount = lineStarts.count
+        let ownRange = chunk.contentRange(ofLine: index, lineStarts: lineStarts)
+        let own = UnsafeBufferPointer(rebasing: buffer[ownRange])
+        guard let ownStamp = records[index].header.timestamp else { return }
+        let stamp = UnsafeBufferPointer(rebasing: own[ownStamp])
+        func sibling(_ other: Int) -> UnsafeBufferPointer<UInt8>? {
+            let range = chunk.contentRange(ofLine: other, lineStarts: lineStarts)
+            let line = UnsafeBufferPointer(rebasing: buffer[range])
+            let record = self.record(other, line: line)
+            guard record.format == .auditd, let otherStamp = record.header.timestamp,
+                  UnsafeBufferPointer(rebasing: line[otherStamp]).elementsEqual(stamp) else { return nil }
+            return line
+        }
+        var other = index - 1
+        while other >= 0, let line = sibling(other) { evaluator.fields.auditEventSiblings.append(line); other -= 1 }
+        other = index + 1
+        while other < lineCount, let line = sibling(other) { evaluator.fields.auditEventSiblings.append(line); other += 1 }
     }
 
     /// True when `: message repeated ` appears in the header's reach after the stamp.
