@@ -5,7 +5,8 @@ import EvidenceInput
 /// Investigators get binary login records (`wtmp`, `btmp`, `utmp`, `lastlog`) and systemd journal
 /// files (on Debian 12 and later, sshd's evidence is only in the journal). Spoor scans lines, so each
 /// binary record is rendered as one line that the record parsers already read — an RFC 5424 line for
-/// a login record, a `journalctl -o json` line for a journal entry — in chunks whose
+/// a login record, a `journalctl -o json` line for a journal entry (from a journal file or a
+/// `journalctl -o export` file) — in chunks whose
 /// ``LineChunking/Chunk/lineSourceOffsets`` keep each line's evidence location (the record's byte
 /// offset in the stored file).
 ///
@@ -28,6 +29,8 @@ public enum BinaryEvidence {
             return try LoginRecordReader(path: path, displayPath: displayPath, layout: .lastlog, recordsPerChunk: recordsPerChunk, maximumLineBytes: maximumLineBytes)
         case .journal:
             return try JournalFileReader(path: path, displayPath: displayPath, recordsPerChunk: recordsPerChunk, maximumLineBytes: maximumLineBytes)
+        case .journalExport:
+            return try JournalExportReader(path: path, displayPath: displayPath, recordsPerChunk: recordsPerChunk, maximumLineBytes: maximumLineBytes)
         }
     }
 }

@@ -4,6 +4,11 @@ import EvidenceInput
 ///
 /// Heuristics (each strict enough that text, which has no NUL byte, and gzip data never qualify):
 /// - **journal**: the file starts with the journal magic `LPKSHHRH`.
+/// - **journalExport** (`journalctl -o export`): the file starts with `__CURSOR=` (journalctl's export
+///   always does) or `__REALTIME_TIMESTAMP=`, and its first line — ended by `\n` within the first
+///   4 KiB — is `KEY=value` with a key of upper-case letters, digits and `_` and a value without
+///   control bytes (a `__REALTIME_TIMESTAMP` value is decimal digits). No syslog line, JSON line or
+///   other text log starts so.
 /// - **utmp** (`wtmp`, `btmp`, `utmp`): the size is a non-zero multiple of 384, and every record of a
 ///   sample — the first 64 and the last 64 — is plausible (``LoginRecordLayout/isPlausibleUtmp(_:at:)``:
 ///   type 0…9, whose high byte is NUL; time 0 or from 1980 on; NUL-padded strings), and at least one
@@ -19,11 +24,14 @@ public enum BinaryLogFormat: String, Sendable, Equatable {
     case utmp
     case lastlog
     case journal
+    case journalExport
 
     /// Records sampled at each end of a utmp file, and non-empty records sampled in a lastlog.
     static let sampleRecords = 64
     /// How far into a lastlog to look for used records.
     static let lastlogSearchBytes = 4 << 20
+    /// How far into a file to look for the end of an export file's first line.
+    static let exportHeadBytes = 4096
 
     /// The layout of the file at `path`, or nil when it is none of them (or cannot be read).
     public static func detect(fileAt path: String) -> BinaryLogFormat? {
@@ -33,11 +41,28 @@ public enum BinaryLogFormat: String, Sendable, Equatable {
 
     static func detect(_ file: ReadOnlyFile) -> BinaryLogFormat? {
         let size = file.size
-        guard size > 0, let magic = try? file.read(at: 0, count: 8), magic.count == 8 else { return nil }
-        if magic == JournalFileLayout.signature { return .journal }
+        guard size > 0, let head = try? file.read(at: 0, count: exportHeadBytes), head.count >= 8 else { return nil }
+        if Array(head[0..<8]) == JournalFileLayout.signature { return .journal }
+        if isJournalExport(head) { return .journalExport }
         if size % Int64(LoginRecordLayout.utmpSize) == 0, isUtmp(file) { return .utmp }
         if size % Int64(LoginRecordLayout.lastlogSize) == 0, isLastlog(file) { return .lastlog }
         return nil
+    }
+
+    /// The first bytes of a `journalctl -o export` file (see the heuristics above).
+    static func isJournalExport(_ head: [UInt8]) -> Bool {
+        let cursor = Array("__CURSOR=".utf8)
+        let realtime = Array("__REALTIME_TIMESTAMP=".utf8)
+        let startsWithCursor = head.starts(with: cursor)
+        guard startsWithCursor || head.starts(with: realtime),
+              let newline = head.firstIndex(of: 0x0a),
+              let equals = head.firstIndex(of: UInt8(ascii: "=")), equals < newline else { return false }
+        let key = head[0..<equals]
+        let value = head[(equals + 1)..<newline]
+        guard !value.isEmpty,
+              key.allSatisfy({ $0 == UInt8(ascii: "_") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              value.allSatisfy({ $0 >= 0x20 && $0 != 0x7f }) else { return false }
+        return startsWithCursor || value.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     private static func isUtmp(_ file: ReadOnlyFile) -> Bool {
