@@ -12,6 +12,9 @@ public struct LogSourceScope: Sendable, Equatable {
     }
     /// `formats` as one bit per ``RecordFormat`` case, for the per-line check.
     public private(set) var formatMask: UInt32
+    /// Formats whose records belong to the service without naming a program (a daemon's own log
+    /// format, such as vsftpd's), one bit per ``RecordFormat`` case.
+    public var programlessFormatMask: UInt32 = 0
     /// Whether fields beyond the catalogue are allowed (auditd and journal keys are open sets).
     public var allowsOpenKeys: Bool
 
@@ -32,7 +35,7 @@ public struct LogSourceScope: Sendable, Equatable {
     public func admits(format: RecordFormat, program: UnsafeBufferPointer<UInt8>?) -> Bool {
         guard formatMask & (1 << UInt32(format.index)) != 0 else { return false }
         guard let programs else { return true }
-        guard let program else { return false }
+        guard let program else { return programlessFormatMask & (1 << UInt32(format.index)) != 0 }
         for candidate in programs where candidate.count == program.count {
             if candidate.withUnsafeBufferPointer({ $0.elementsEqual(program) }) { return true }
         }
@@ -64,7 +67,12 @@ public struct LogSourceScope: Sendable, Equatable {
         case "sudo": return LogSourceScope(programs: ["sudo"], formats: syslogFormats)
         case "su": return LogSourceScope(programs: ["su"], formats: syslogFormats)
         case "cron": return LogSourceScope(programs: ["cron", "CRON", "crond", "anacron"], formats: syslogFormats)
-        case "vsftpd": return LogSourceScope(programs: ["vsftpd"], formats: syslogFormats)
+        case "vsftpd":
+            // vsftpd's own log names no program: its format says whose it is.
+            var scope = LogSourceScope(programs: ["vsftpd"], formats: syslogFormats.union([.vsftpdLog]))
+            scope.programlessFormatMask = Self.mask(of: [.vsftpdLog])
+            return scope
+        case "proftpd": return LogSourceScope(programs: ["proftpd"], formats: syslogFormats.union([.proftpdLog]))
         case "clamav": return LogSourceScope(programs: ["clamd", "freshclam", "clamscan"], formats: syslogFormats)
         case "guacamole": return LogSourceScope(programs: ["guacd", "guacamole"], formats: syslogFormats)
         // Login records rendered from binary files. Whether struct utmp records are wtmp or btmp is only

@@ -41,6 +41,8 @@ public final class FieldResolver {
                 return LoginRecordFields.value(of: name, in: line, message: record.header.message, resolver: self)
             }
             return familyValue(of: name, in: record, line: line)
+        case .vsftpdLog, .proftpdLog:
+            return FTPServerFields.value(of: name, format: record.format, in: line, message: record.header.message).map { .inLine($0) }
         case .unrecognised:
             return nil
         }

@@ -41,6 +41,9 @@ public struct LogRecord: Sendable {
         case .rfc3339: format = .syslogRFC3339
         case .rfc5424: format = .syslogRFC5424
         case .unrecognised:
+            if let ftp = FTPServerFields.header(line) {
+                return LogRecord(format: ftp.format, header: ftp.header, family: .other, repeatCount: 1)
+            }
             if let web = WebAccessFields.header(line) {
                 return LogRecord(format: .webAccess, header: web, family: .other, repeatCount: 1)
             }

@@ -15,6 +15,11 @@ public enum RecordFormat: String, Sendable, CaseIterable, Codable {
     case webAccess = "web-access"
     /// A line no parser recognised: matched as `raw`/`message` only.
     case unrecognised
+    /// vsftpd's own log file (`vsftpd_log_file`, `xferlog_std_format=NO`):
+    /// `Www Mmm dd hh:mm:ss yyyy [pid N] [user] message` (no host, no program tag: vsftpd is implied).
+    case vsftpdLog = "vsftpd-log"
+    /// ProFTPD's own SystemLog file: `YYYY-MM-DD hh:mm:ss,mmm host proftpd[pid] server (host[ip]): message`.
+    case proftpdLog = "proftpd-log"
 
     /// The case's position in `allCases` (a small integer for masks and counters).
     @inlinable
@@ -27,6 +32,8 @@ public enum RecordFormat: String, Sendable, CaseIterable, Codable {
         case .journalJSON: return 4
         case .webAccess: return 5
         case .unrecognised: return 6
+        case .vsftpdLog: return 7
+        case .proftpdLog: return 8
         }
     }
 

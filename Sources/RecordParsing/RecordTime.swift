@@ -36,6 +36,10 @@ public enum RecordTime {
                 let seconds = civil.secondsAsUTC(year: civil.year!) - Int64(civil.utcOffsetSeconds ?? 0)
                 return .exact(nanosecondsSinceEpoch: seconds * 1_000_000_000)
             }
+        case .vsftpdLog:
+            return FTPServerFields.parseVsftpdTime(stamp).map { .local($0) }
+        case .proftpdLog:
+            return FTPServerFields.parseProftpdTime(stamp).map { .local($0) }
         case .unrecognised:
             return nil
         }

@@ -51,10 +51,19 @@ struct LogSourceScopeTests {
         #expect(RuleFixtures.admits(rule, RuleFixtures.kernel))
     }
 
+    @Test("vsftpd's scope admits its own log format, which names no program, and vsftpd syslog lines")
+    func vsftpdScope() throws {
+        // `Fri Jan 19 12:20:33 2007 [pid 27202] …` has no tag; `… vsftpd[1]: …` does.
+        let rule = try RuleFixtures.rule(detection: "k: 'x'\ncondition: k", logsource: "{product: linux, service: vsftpd}")
+        #expect(RuleFixtures.admits(rule, "Fri Jan 19 12:20:33 2007 [pid 27202] [anonymous] FAIL LOGIN: Client \"192.0.2.98\""))
+        #expect(RuleFixtures.admits(rule, "Mar  7 10:00:21 web01 vsftpd[1]: x"))
+        #expect(!RuleFixtures.admits(rule, "Mar  7 10:00:21 web01 sshd[1]: x"))
+        #expect(!RuleFixtures.admits(rule, "2013-11-16 21:59:30,121 novo proftpd[25891] localhost (andy[192.0.2.4]): USER x: no such user found"))
+    }
+
     @Test("the built-in map knows the documented services and refuses others", arguments: [
         ("{product: linux, service: cron}", ["cron", "CRON", "crond", "anacron"] as [String]?),
         ("{product: linux, service: su}", ["su"]),
-        ("{product: linux, service: vsftpd}", ["vsftpd"]),
         ("{product: linux, service: clamav}", ["clamd", "freshclam", "clamscan"]),
         ("{product: linux, service: guacamole}", ["guacd", "guacamole"]),
     ])
