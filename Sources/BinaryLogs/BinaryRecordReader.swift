@@ -24,3 +24,29 @@ public protocol BinaryRecordReader: AnyObject {
     /// The next chunk, nil at the end.
     func nextChunk() throws(InputError) -> Chunk?
 }
+
+/// What the readers share: a chunk builder fed record by record, an end flag, and an error kept until
+/// the chunks read before it are delivered.
+protocol ChunkedRecordSource: AnyObject {
+    var builder: RecordChunkBuilder { get set }
+    var isAtEnd: Bool { get set }
+    var pendingError: InputError? { get set }
+    /// Reads and renders more records into `builder`; at the end or on damage, sets `isAtEnd`.
+    func readMore()
+}
+
+extension ChunkedRecordSource {
+    /// The next chunk: reads until one is ready or the input ends; after the last chunk, the pending
+    /// error (if any) is thrown once, so records read before damage are never lost.
+    func nextBuiltChunk() throws(InputError) -> Chunk? {
+        while !builder.hasReadyChunk && !isAtEnd {
+            readMore()
+        }
+        if let chunk = builder.take() { return chunk }
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
+        return nil
+    }
+}

@@ -22,7 +22,7 @@ import LineChunking
 ///   longer than `maximumLineBytes`, a field line or an entry the file ends inside (an entry not
 ///   ended by an empty line, as `systemd-journal-remote` discards it), a read error. The entry with
 ///   the damage is not rendered.
-public final class JournalExportReader: BinaryRecordReader {
+public final class JournalExportReader: BinaryRecordReader, ChunkedRecordSource {
     public let formatDescription = "journal export file (journalctl -o export): one journalctl JSON line per entry, offset of its first field"
     public var recordsRead: Int { builder.lineCount }
     public var truncatedLines: Int { builder.truncatedLines }
@@ -32,14 +32,14 @@ public final class JournalExportReader: BinaryRecordReader {
 
     private let file: ReadOnlyFile
     private let maximumLineBytes: Int
-    private var builder: RecordChunkBuilder
+    var builder: RecordChunkBuilder
     /// File bytes from `bufferOffset`; `position` is the next unread one.
     private var buffer: [UInt8] = []
     private var bufferOffset: Int64 = 0
     private var position = 0
     private var reachedEndOfFile = false
-    private var isAtEnd = false
-    private var pendingError: InputError?
+    var isAtEnd = false
+    var pendingError: InputError?
 
     /// Opens `path` (shown as `displayPath`) read-only.
     public init(path: String, displayPath: String, recordsPerChunk: Int = 4096, maximumLineBytes: Int = 1 << 20) throws(InputError) {
@@ -49,15 +49,11 @@ public final class JournalExportReader: BinaryRecordReader {
     }
 
     public func nextChunk() throws(InputError) -> Chunk? {
-        while !builder.hasReadyChunk && !isAtEnd {
-            readEntry()
-        }
-        if let chunk = builder.take() { return chunk }
-        if let error = pendingError {
-            pendingError = nil
-            throw error
-        }
-        return nil
+        try nextBuiltChunk()
+    }
+
+    func readMore() {
+        readEntry()
     }
 
     // MARK: Entries

@@ -26,7 +26,7 @@ import LineChunking
 /// - A file libsystemd cannot open at all throws ``InputError/unreadable(path:reason:)`` from `init`.
 /// - Field values are handed out in full up to `maximumLineBytes` (libsystemd's data threshold); a
 ///   line longer than that is cut, as text lines are.
-public final class JournalFileReader: BinaryRecordReader {
+public final class JournalFileReader: BinaryRecordReader, ChunkedRecordSource {
     public let formatDescription = "systemd journal file: one journalctl JSON line per entry, offset of its entry object (−1 when not known: __CURSOR identifies the entry)"
     public var recordsRead: Int { builder.lineCount }
     public var truncatedLines: Int { builder.truncatedLines }
@@ -36,14 +36,14 @@ public final class JournalFileReader: BinaryRecordReader {
     private let file: ReadOnlyFile
     private let header: JournalFileLayout.Header
     private let journal: JournalHandle
-    private var builder: RecordChunkBuilder
+    var builder: RecordChunkBuilder
     private let entryOffsets: [Int64]
     /// Position in `entryOffsets` of the next entry expected.
     private var nextOffsetIndex = 0
     private var problems: [String] = []
     private var entriesWithMissingFields = 0
-    private var isAtEnd = false
-    private var pendingError: InputError?
+    var isAtEnd = false
+    var pendingError: InputError?
 
     public init(path: String, displayPath: String, recordsPerChunk: Int = 4096, maximumLineBytes: Int = 1 << 20) throws(InputError) {
         let file = try ReadOnlyFile(path: path, displayPath: displayPath)
@@ -101,15 +101,11 @@ public final class JournalFileReader: BinaryRecordReader {
     }
 
     public func nextChunk() throws(InputError) -> Chunk? {
-        while !builder.hasReadyChunk && !isAtEnd {
-            readEntry()
-        }
-        if let chunk = builder.take() { return chunk }
-        if let error = pendingError {
-            pendingError = nil
-            throw error
-        }
-        return nil
+        try nextBuiltChunk()
+    }
+
+    func readMore() {
+        readEntry()
     }
 
     private func readEntry() {

@@ -17,7 +17,7 @@ import LineChunking
 ///   (`292 × uid`) and its `uid=` field locate the record exactly.
 /// - A read error, or a file that shrank while being read, ends the reading after the records read;
 ///   bytes after the last whole record are not read. ``nextChunk()`` then throws once.
-public final class LoginRecordReader: BinaryRecordReader {
+public final class LoginRecordReader: BinaryRecordReader, ChunkedRecordSource {
     /// The record layouts this reader knows.
     public enum Layout: Sendable, Equatable {
         case utmp
@@ -36,12 +36,12 @@ public final class LoginRecordReader: BinaryRecordReader {
     public var truncatedLines: Int { builder.truncatedLines }
 
     private let file: ReadOnlyFile
-    private var builder: RecordChunkBuilder
+    var builder: RecordChunkBuilder
     private let recordSize: Int
     private let recordsPerRead: Int
     private var nextRecord: Int64 = 0
-    private var isAtEnd = false
-    private var pendingError: InputError?
+    var isAtEnd = false
+    var pendingError: InputError?
 
     /// Opens `path` (shown as `displayPath`) read-only as records of `layout`.
     public init(path: String, displayPath: String, layout: Layout, recordsPerChunk: Int = 4096, maximumLineBytes: Int = 1 << 20) throws(InputError) {
@@ -62,15 +62,11 @@ public final class LoginRecordReader: BinaryRecordReader {
     }
 
     public func nextChunk() throws(InputError) -> Chunk? {
-        while !builder.hasReadyChunk && !isAtEnd {
-            readRecords()
-        }
-        if let chunk = builder.take() { return chunk }
-        if let error = pendingError {
-            pendingError = nil
-            throw error
-        }
-        return nil
+        try nextBuiltChunk()
+    }
+
+    func readMore() {
+        readRecords()
     }
 
     /// Reads and renders the next block of records; at the end, closes the last chunk.
