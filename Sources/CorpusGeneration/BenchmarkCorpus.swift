@@ -5,9 +5,8 @@
 ///   servers, Debian or Ubuntu, OpenSSH before or after 9.8, rotated daily or weekly with the older
 ///   generations gzip-compressed (`auth.log`, `auth.log.1`, `auth.log.2.gz`, …);
 /// - `big/syslog-archive.gz`: a central log server's archive of eight forwarding hosts, about 20 % of
-///   the total. It is written as gzip members of at most ``BenchmarkOptions/archiveMemberBytes``
-///   uncompressed bytes each (64 MiB by default, so a 200 MB archive has four members), because
-///   ``ZlibCodec/GzipEncoder`` compresses whole members from memory;
+///   the total. By default it is one gzip member, compressed as it is written; with
+///   ``BenchmarkOptions/archiveMemberBytes`` set, members of at most that many uncompressed bytes;
 /// - `manifest.txt`: the options, every file, and every planted story with its host and times.
 ///
 /// Sizes count uncompressed log bytes; each host stops at its share, so the total lands within a
@@ -61,7 +60,9 @@ public enum BenchmarkCorpus {
         text += "seed: \(options.seed)\n"
         text += "requested: \(options.totalBytes) bytes (\(ByteSize(bytes: options.totalBytes)))\n"
         text += "written: \(summary.uncompressedBytes) uncompressed bytes (\(ByteSize(bytes: summary.uncompressedBytes)))\n"
-        text += "single archive: \(summary.archiveBytes) bytes, members of at most \(options.archiveMemberBytes) bytes\n"
+        text += options.archiveMemberBytes == 0
+            ? "single archive: \(summary.archiveBytes) bytes, one gzip member\n"
+            : "single archive: \(summary.archiveBytes) bytes, members of at most \(options.archiveMemberBytes) bytes\n"
         text += "hosts: \(summary.hostCount)\ncompression level: \(options.compressionLevel)\n\n## planted stories\n"
         for story in summary.stories { text += "- \(story)\n" }
         text += "\n## files\n"

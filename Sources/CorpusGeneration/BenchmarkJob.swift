@@ -172,7 +172,8 @@ struct BenchmarkJob: Sendable {
         }
         let archivePlan = RotationPlan(periods: [
             RotationPlan.Period(endTime: .max, relativePath: "big/syslog-archive.gz",
-                                storage: .gzip(memberSplitTimes: [], maximumMemberBytes: memberBytes, originalName: "syslog-archive")),
+                                storage: memberBytes == 0 ? .gzipStream(originalName: "syslog-archive")
+                                    : .gzip(memberSplitTimes: [], maximumMemberBytes: memberBytes, originalName: "syslog-archive")),
         ])
         let writer = RotatedLogWriter(root: root, plan: archivePlan, encoder: encoder)
         let simulation = HostSimulation(hosts: hosts, sinks: [writer], startTime: start, endTime: start + span * 3 / 2,

@@ -17,7 +17,7 @@ public struct BenchmarkOptions: Sendable {
 
     /// Options with the defaults for everything but the size.
     public init(totalBytes: Int, singleArchiveBytes: Int? = nil, hostCount: Int? = nil, seed: UInt64 = 1,
-                compressionLevel: Int32 = 6, archiveMemberBytes: Int = 64 << 20, workerCount: Int = 2) {
+                compressionLevel: Int32 = 6, archiveMemberBytes: Int = 0, workerCount: Int = 2) {
         self.totalBytes = totalBytes
         self.singleArchiveBytes = singleArchiveBytes
         self.hostCount = hostCount

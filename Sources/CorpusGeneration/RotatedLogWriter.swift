@@ -37,6 +37,8 @@ final class RotatedLogWriter: LogLineSink {
         switch period.storage {
         case .plain:
             if pending.count + line.count > 1 << 20 { try flushPlain() }
+        case .gzipStream:
+            if pending.count + line.count > 1 << 20 { try flushStream() }
         case let .gzip(splitTimes, maximumMemberBytes, originalName):
             var crossesSplit = false
             while nextSplitIndex < splitTimes.count && time >= splitTimes[nextSplitIndex] {
@@ -81,6 +83,10 @@ final class RotatedLogWriter: LogLineSink {
         pending.removeAll(keepingCapacity: true)
         nextSplitIndex = 0
         membersInFile = 0
+        if case let .gzipStream(originalName) = period.storage {
+            try file?.append(encoder.beginMember(originalName: originalName))
+            membersInFile = 1
+        }
     }
 
     private func closeCurrent() throws(CorpusError) {
@@ -90,9 +96,19 @@ final class RotatedLogWriter: LogLineSink {
             try flushPlain()
         case let .gzip(_, _, originalName):
             if !pending.isEmpty || membersInFile == 0 { try flushMember(originalName: originalName) }
+        case .gzipStream:
+            try flushStream()
+            try file.append(encoder.finishMember())
         }
         try file.finish()
         self.file = nil
+    }
+
+    /// Compresses the pending text into the open streamed member.
+    private func flushStream() throws(CorpusError) {
+        guard let file, !pending.isEmpty else { return }
+        try file.append(encoder.compress(pending))
+        pending.removeAll(keepingCapacity: true)
     }
 
     private func flushPlain() throws(CorpusError) {

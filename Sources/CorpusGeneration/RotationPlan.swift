@@ -11,6 +11,9 @@ struct RotationPlan: Sendable {
         /// it) and whenever the member reaches `maximumMemberBytes` of uncompressed text. Each member's
         /// header carries the time of its last line as MTIME and `originalName` as FNAME.
         case gzip(memberSplitTimes: [Int64], maximumMemberBytes: Int, originalName: String?)
+        /// gzip as one member however large, compressed as it is written (no MTIME: the last line's
+        /// time is not known when the header is written).
+        case gzipStream(originalName: String?)
     }
 
     /// One file of the rotation set.

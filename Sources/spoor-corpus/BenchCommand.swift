@@ -27,8 +27,8 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customLong("level"), help: "gzip compression level, 1-9.")
     var level: Int32 = 6
 
-    @Option(name: .customLong("archive-member-size"), help: "Largest uncompressed gzip member of the big archive.")
-    var archiveMemberSize: String = "64MiB"
+    @Option(name: .customLong("archive-member-size"), help: "Largest uncompressed gzip member of the big archive; 0 (the default) writes it as one gzip member, streamed.")
+    var archiveMemberSize: String = "0"
 
     @Option(name: .customLong("jobs"), help: "Worker threads (default: the number of processors). Output does not depend on it.")
     var jobs: Int?
@@ -37,7 +37,8 @@ struct BenchCommand: ParsableCommand {
         var options = BenchmarkOptions(totalBytes: try ByteSize(parsing: size).bytes, seed: seed, compressionLevel: level)
         if let singleArchiveSize { options.singleArchiveBytes = try ByteSize(parsing: singleArchiveSize).bytes }
         options.hostCount = hosts
-        options.archiveMemberBytes = max(1 << 20, try ByteSize(parsing: archiveMemberSize).bytes)
+        let memberBytes = try ByteSize(parsing: archiveMemberSize).bytes
+        options.archiveMemberBytes = memberBytes == 0 ? 0 : max(1 << 20, memberBytes)
         options.workerCount = jobs ?? ProcessorCount.active
         let started = ContinuousClock.now
         let summary = try BenchmarkCorpus.write(to: output, options: options)

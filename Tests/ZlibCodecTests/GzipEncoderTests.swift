@@ -61,3 +61,31 @@ struct GzipEncoderTests {
         #expect(Array(output) == first + second)
     }
 }
+
+@Suite("GzipEncoder streaming")
+struct GzipEncoderStreamingTests {
+    @Test("a member written in pieces is one member that decodes to the pieces joined")
+    func streamedMember() throws {
+        // The benchmark's single large .gz is written this way: bounded memory, one member.
+        let encoder = try GzipEncoder()
+        let pieces: [[UInt8]] = (0..<5).map { index in Array(String(repeating: "Mar  7 10:00:0\(index) web01 sshd[1]: line \(index)\n", count: 3000).utf8) }
+        var member = encoder.beginMember(originalName: "x")
+        for piece in pieces { member += encoder.compress(piece) }
+        member += encoder.finishMember()
+        let decoder = try GzipDecoder()
+        var output = [UInt8](repeating: 0, count: 1 << 20)
+        var decoded: [UInt8] = []
+        var position = 0
+        while position < member.count {
+            let step = try member.withUnsafeBytes { input in
+                try output.withUnsafeMutableBytes { try decoder.decode(UnsafeRawBufferPointer(rebasing: input[position...]), into: $0) }
+            }
+            decoded += output[0..<step.produced]
+            position += step.consumed
+            if step.consumed == 0 && step.produced == 0 { break }
+        }
+        try decoder.finish()
+        #expect(decoded == pieces.flatMap { $0 })
+        #expect(decoder.membersCompleted == 1)
+    }
+}
