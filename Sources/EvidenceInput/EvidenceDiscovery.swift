@@ -33,12 +33,14 @@ public enum EvidenceDiscovery {
     private static func walk(_ path: String, display: String, ancestors: [DeviceInode], into result: inout Result, seen: inout Set<String>) {
         var info = stat()
         guard stat(path, &info) == 0 else {
-            let reason = errno == ELOOP ? "symbolic link loop" : String(cString: strerror(errno))
+            let code = errno
             var linkInfo = stat()
-            if lstat(path, &linkInfo) == 0, (linkInfo.st_mode & S_IFMT) == S_IFLNK, errno == ENOENT {
-                result.problems.append(DiscoveryProblem(path: display, reason: "dangling symbolic link"))
+            if code == ELOOP {
+                result.problems.append(DiscoveryProblem(path: display, reason: "symbolic link loop", isEvidenceMissed: false))
+            } else if code == ENOENT, lstat(path, &linkInfo) == 0, (linkInfo.st_mode & S_IFMT) == S_IFLNK {
+                result.problems.append(DiscoveryProblem(path: display, reason: "dangling symbolic link", isEvidenceMissed: false))
             } else {
-                result.problems.append(DiscoveryProblem(path: display, reason: reason))
+                result.problems.append(DiscoveryProblem(path: display, reason: String(cString: strerror(code))))
             }
             return
         }
@@ -52,12 +54,12 @@ public enum EvidenceDiscovery {
             return
         }
         guard kind == S_IFDIR else {
-            result.problems.append(DiscoveryProblem(path: display, reason: "not a regular file or directory (skipped)"))
+            result.problems.append(DiscoveryProblem(path: display, reason: "not a regular file or directory (skipped)", isEvidenceMissed: false))
             return
         }
         let identity = DeviceInode(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
         if ancestors.contains(identity) {
-            result.problems.append(DiscoveryProblem(path: display, reason: "symbolic link loop (directory already being walked)"))
+            result.problems.append(DiscoveryProblem(path: display, reason: "symbolic link loop (directory already being walked)", isEvidenceMissed: false))
             return
         }
         guard let directory = opendir(path) else {

@@ -18,9 +18,14 @@ public struct EvidenceFile: Sendable, Hashable {
 public struct DiscoveryProblem: Sendable, Hashable {
     public var path: String
     public var reason: String
+    /// True when something that may hold evidence could not be read (a missing path, no permission):
+    /// the scan is then incomplete. False for what holds none (a symbolic link loop, a dangling
+    /// link, a FIFO or device), which is reported but loses nothing.
+    public var isEvidenceMissed: Bool
 
-    public init(path: String, reason: String) {
+    public init(path: String, reason: String, isEvidenceMissed: Bool = true) {
         self.path = path
         self.reason = reason
+        self.isEvidenceMissed = isEvidenceMissed
     }
 }

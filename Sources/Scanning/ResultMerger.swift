@@ -220,7 +220,9 @@ final class ResultMerger: @unchecked Sendable {
 
     func outcome(discoveryProblems: [DiscoveryProblem]) -> ScanOutcome {
         condition.lock(); defer { condition.unlock() }
-        return ScanOutcome(evidence: evidence, findings: findings, statistics: statistics, problems: discoveryProblems.map { "\($0.path): \($0.reason)" })
+        return ScanOutcome(evidence: evidence, findings: findings, statistics: statistics,
+                           problems: discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" },
+                           warnings: discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" })
     }
 }
 

@@ -90,7 +90,7 @@ struct EvidenceDiscoveryTests {
         try folder.link("auth.log", to: "auth.log.gone")
         let result = EvidenceDiscovery.discover([folder.path])
         #expect(result.files.map(\.displayPath) == [folder.path + "/kern.log"])
-        #expect(result.problems == [DiscoveryProblem(path: folder.path + "/auth.log", reason: "dangling symbolic link")])
+        #expect(result.problems == [DiscoveryProblem(path: folder.path + "/auth.log", reason: "dangling symbolic link", isEvidenceMissed: false)])
     }
 
     @Test("a link to itself is reported as a symbolic link loop")
@@ -101,7 +101,7 @@ struct EvidenceDiscoveryTests {
         try folder.link("self", to: "self")
         let result = EvidenceDiscovery.discover([folder.path])
         #expect(result.files.isEmpty)
-        #expect(result.problems == [DiscoveryProblem(path: folder.path + "/self", reason: "symbolic link loop")])
+        #expect(result.problems == [DiscoveryProblem(path: folder.path + "/self", reason: "symbolic link loop", isEvidenceMissed: false)])
     }
 
     @Test("a missing path is a problem, not a crash")
