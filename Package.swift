@@ -50,6 +50,8 @@ let package = Package(
             "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // Rules' own test cases, run through the scan pipeline (`spoor test`).
+        .target(name: "RuleTesting", dependencies: ["DetectionRules", "Scanning", "ExposureReport"]),
         // Deterministic generator of realistic host log trees (samples/ and benchmark corpora).
         .target(name: "CorpusGeneration", dependencies: ["ZlibCodec", "RecordParsing"]),
         .executableTarget(name: "spoor-corpus", dependencies: [
@@ -57,7 +59,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "spoor", dependencies: [
-            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput", "RecordParsing",
+            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput", "RecordParsing", "RuleTesting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing"]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
+        .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules"]),
         .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec"]),
     ],
     swiftLanguageModes: [.v6]

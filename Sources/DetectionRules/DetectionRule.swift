@@ -23,6 +23,8 @@ public struct DetectionRule: Sendable {
     public var exposure: ExposureSpec?
     /// Number of positive and negative cases in the rule's `tests:` block.
     public var testCaseCounts: (positive: Int, negative: Int)
+    /// The rule's own tests (`tests:`), when it has any.
+    public var tests: RuleTests?
 
     public var selections: [Selection]
     public var condition: Condition
@@ -52,4 +54,32 @@ public struct ExposureSpec: Sendable, Equatable, Codable {
     public var category: String
     public var disclosure: String
     public var asset: String?
+}
+
+/// A rule's `tests:` block (rule-format §3.9): a pinned context and cases with exhaustive expectations.
+public struct RuleTests: Sendable {
+    /// The year year-less input stamps are read in.
+    public var year: Int?
+    /// The zone local stamps are read in (default UTC).
+    public var timezone: String?
+    public var cases: [RuleTestCase]
+}
+
+/// One case: input lines, and every finding of the rule under test that they must give.
+public struct RuleTestCase: Sendable {
+    public var name: String
+    public var input: String
+    /// Empty for a negative case.
+    public var expectations: [RuleTestExpectation]
+    /// 1-based line of the case in the rule file, for messages.
+    public var sourceLine: Int?
+}
+
+/// An expected finding: the rule (name or id), the 1-based input line, a subset of its fields, and
+/// captures that must be present and redacted.
+public struct RuleTestExpectation: Sendable {
+    public var rule: String
+    public var line: Int?
+    public var fields: [String: String]
+    public var redacted: [String]
 }

@@ -191,6 +191,7 @@ public struct RuleLoader {
         let exposure = try parseExposure(mapping["exposure"], fail: fail)
         let tags = mapping["tags"]?.sequence?.compactMap(\.string) ?? []
         let counts = try countTestCases(mapping["tests"], fail: fail)
+        let tests = try parseTests(mapping["tests"], fail: fail)
 
         return DetectionRule(
             sourcePath: path, documentIndex: index, id: id, name: ruleName, title: title,
@@ -198,7 +199,7 @@ public struct RuleLoader {
             author: mapping["author"]?.string, level: level, tags: tags,
             falsePositives: mapping["falsepositives"]?.sequence?.compactMap(\.string) ?? [],
             references: mapping["references"]?.sequence?.compactMap(\.string) ?? [],
-            logSource: logSource, entities: entities, exposure: exposure, testCaseCounts: counts,
+            logSource: logSource, entities: entities, exposure: exposure, testCaseCounts: counts, tests: tests,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
             scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope))
     }
@@ -329,6 +330,31 @@ public struct RuleLoader {
         let disclosure = map["disclosure"]?.string ?? "unknown"
         guard Self.disclosures.contains(disclosure) else { throw fail("exposure.disclosure must be one of \(Self.disclosures.sorted().joined(separator: ", "))", node) }
         return ExposureSpec(category: category, disclosure: disclosure, asset: map["asset"]?.string)
+    }
+
+    private func parseTests(_ node: Node?, fail: (String, Node?) -> RuleLoadError) throws(RuleLoadError) -> RuleTests? {
+        guard let node, let map = node.mapping else { return nil }
+        let context = map["context"]?.mapping
+        var cases: [RuleTestCase] = []
+        for caseNode in map["cases"]?.sequence ?? [] {
+            guard let caseMap = caseNode.mapping else { throw fail("tests.cases: each case is a mapping", caseNode) }
+            guard let input = caseMap["input"]?.string else { throw fail("tests.cases: a case needs an input", caseNode) }
+            var expectations: [RuleTestExpectation] = []
+            for expected in caseMap["expect"]?.sequence ?? [] {
+                guard let expectedMap = expected.mapping, let rule = expectedMap["rule"]?.string else {
+                    throw fail("tests.cases.expect: each expectation needs a rule", expected)
+                }
+                var fields: [String: String] = [:]
+                for (key, value) in expectedMap["fields"]?.mapping ?? [:] {
+                    if let name = key.string, let text = value.string { fields[name] = text }
+                }
+                expectations.append(RuleTestExpectation(rule: rule, line: expectedMap["line"]?.int, fields: fields,
+                                                        redacted: expectedMap["redacted"]?.sequence?.compactMap(\.string) ?? []))
+            }
+            cases.append(RuleTestCase(name: caseMap["name"]?.string ?? "case \(cases.count + 1)", input: input,
+                                      expectations: expectations, sourceLine: caseNode.mark?.line))
+        }
+        return RuleTests(year: context?["year"]?.int, timezone: context?["timezone"]?.string, cases: cases)
     }
 
     private func countTestCases(_ node: Node?, fail: (String, Node?) -> RuleLoadError) throws(RuleLoadError) -> (positive: Int, negative: Int) {

@@ -1,0 +1,88 @@
+import DetectionRules
+import ExposureReport
+import Foundation
+import Scanning
+
+/// Runs rules' own `tests:` cases (rule-format §3.9) through the real scan pipeline, at their pinned
+/// context: the year of year-less stamps and the zone.
+///
+/// Contract: a case passes when the findings of the rule under test are exactly the expected ones
+/// (each expectation matches one finding by rule, line, a subset of fields, and the captures that
+/// must be redacted); any other finding of that rule fails it. A rule with tests but no positive or
+/// no negative case fails too. Inputs go to a private temporary folder, removed afterwards.
+public struct RuleTestRunner {
+    public let rules: RuleSet
+
+    public init(rules: RuleSet) {
+        self.rules = rules
+    }
+
+    /// One case's outcome.
+    public struct Result: Sendable {
+        public var rule: String
+        public var caseName: String
+        public var sourcePath: String
+        public var failures: [String]
+        public var isPassed: Bool { failures.isEmpty }
+    }
+
+    public func run() -> [Result] {
+        var results: [Result] = []
+        for rule in rules.rules {
+            let label = rule.name ?? rule.id
+            guard let tests = rule.tests else { continue }
+            if rule.testCaseCounts.positive == 0 || rule.testCaseCounts.negative == 0 {
+                results.append(Result(rule: label, caseName: "(coverage)", sourcePath: rule.sourcePath,
+                                      failures: ["needs at least one positive and one negative case (has \(rule.testCaseCounts.positive) and \(rule.testCaseCounts.negative))"]))
+            }
+            for testCase in tests.cases {
+                results.append(Result(rule: label, caseName: testCase.name, sourcePath: rule.sourcePath,
+                                      failures: run(testCase, of: rule, context: tests)))
+            }
+        }
+        return results
+    }
+
+    private func run(_ testCase: RuleTestCase, of rule: DetectionRule, context: RuleTests) -> [String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spoor-rule-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try Data(testCase.input.utf8).write(to: folder.appendingPathComponent("input.log"))
+        } catch {
+            return ["cannot write the case's input: \(error.localizedDescription)"]
+        }
+        var configuration = ScanConfiguration(evidencePaths: [folder.path], jobs: 1, redactionKey: Array("spoor-rule-tests".utf8))
+        configuration.findingsCapPerRule = 10_000
+        configuration.timeZoneIdentifier = context.timezone ?? "UTC"
+        if let year = context.year { configuration.referenceDate = CalendarDate(year: year, month: 12, day: 31) }
+        let outcome = ScanPipeline(configuration: configuration, rules: rules).run()
+        var failures = outcome.problems.map { "scan problem: \($0)" }
+        var unmatched = outcome.findings.filter { $0.rule.id == rule.id }
+        for expectation in testCase.expectations {
+            let isThisRule = expectation.rule == rule.id || expectation.rule == rule.name
+            if !isThisRule, !rules.rules.contains(where: { $0.id == expectation.rule || $0.name == expectation.rule }) {
+                failures.append("expects unknown rule '\(expectation.rule)'")
+                continue
+            }
+            let candidates = isThisRule ? unmatched : outcome.findings.filter { $0.rule.id == expectation.rule || $0.rule.name == expectation.rule }
+            guard let found = candidates.firstIndex(where: { Self.satisfies($0, expectation) }) else {
+                let seen = candidates.map { "line \($0.evidence.first?.line ?? 0) \($0.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))" }
+                failures.append("missing: \(expectation.rule) at line \(expectation.line.map(String.init) ?? "any") with \(expectation.fields)\(seen.isEmpty ? "" : "; found: \(seen.joined(separator: " | "))")")
+                continue
+            }
+            if isThisRule { unmatched.remove(at: found) }
+        }
+        for extra in unmatched {
+            failures.append("unexpected finding at line \(extra.evidence.first?.line ?? 0): \(extra.evidence.first?.text ?? "(binary line)")")
+        }
+        return failures
+    }
+
+    static func satisfies(_ finding: Finding, _ expectation: RuleTestExpectation) -> Bool {
+        if let line = expectation.line, finding.evidence.first?.line != line { return false }
+        for (name, value) in expectation.fields where finding.fields[name] != value { return false }
+        for name in expectation.redacted where finding.fields[name]?.hasPrefix("[redacted ") != true { return false }
+        return true
+    }
+}

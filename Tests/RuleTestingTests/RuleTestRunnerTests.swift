@@ -1,0 +1,66 @@
+import DetectionRules
+import RuleTesting
+import Testing
+
+@Suite("Rule test runner")
+struct RuleTestRunnerTests {
+    /// A rule whose cases hold; `pattern` and `expectedLine` let a test break it on purpose.
+    static func rule(pattern: String = "'^Failed password for (?<user>\\S+) from'", expectedLine: Int = 2) -> String {
+        """
+        title: SSH password failure
+        id: 5f0f7a57-8a0b-4c1e-9d35-000000000301
+        name: ssh_failure
+        logsource: {product: linux, service: sshd}
+        detection:
+            selection:
+                message|re: \(pattern)
+            condition: selection
+        level: low
+        tests:
+            context: {year: 2025, timezone: UTC}
+            cases:
+                - name: one failure among noise
+                  input: |
+                      Mar  7 10:00:00 web01 sshd[1]: Accepted publickey for git from 192.0.2.1 port 1 ssh2
+                      Mar  7 10:00:01 web01 sshd[2]: Failed password for root from 192.0.2.2 port 2 ssh2
+                  expect:
+                      - {rule: ssh_failure, line: \(expectedLine), fields: {user: root}}
+                - name: nothing else
+                  input: |
+                      Mar  7 10:00:00 web01 sshd[1]: Accepted publickey for git from 192.0.2.1 port 1 ssh2
+                  expect: []
+        """
+    }
+
+    private func run(_ text: String) throws -> [RuleTestRunner.Result] {
+        let loaded = try RuleLoader().loadDocuments(text, path: "t.yml")
+        return RuleTestRunner(rules: try RuleSet(rules: loaded, files: ["t.yml"], sha256: "t")).run()
+    }
+
+    @Test("a rule whose cases hold passes them all")
+    func passing() throws {
+        let results = try run(Self.rule())
+        #expect(results.count == 2)
+        let allPassed = results.allSatisfy { $0.isPassed }
+        #expect(allPassed, "\(results.flatMap(\.failures))")
+    }
+
+    @Test("a wrong expected line fails, naming what was found")
+    func wrongLine() throws {
+        let results = try run(Self.rule(expectedLine: 1))
+        #expect(results.filter { !$0.isPassed }.count == 1)
+        let failures = results.filter { !$0.isPassed }.flatMap(\.failures)
+        let namesFound = failures.contains { $0.contains("missing") && $0.contains("found: line 2") }
+        #expect(namesFound, "\(failures)")
+    }
+
+    @Test("a widened regex that also hits the negative case's line fails exhaustively")
+    func widenedRegex() throws {
+        // '^(Failed|Accepted)…' now matches the publickey line: an unexpected finding.
+        let results = try run(Self.rule(pattern: "'^(?:Failed password|Accepted publickey) for (?<user>\\S+) from'"))
+        let negativeFailed = results.contains { $0.caseName == "nothing else" && !$0.isPassed }
+        let failures = results.flatMap(\.failures)
+        #expect(negativeFailed)
+        #expect(failures.contains { $0.contains("unexpected finding at line 1") }, "\(failures)")
+    }
+}
