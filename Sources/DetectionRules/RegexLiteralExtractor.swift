@@ -14,11 +14,6 @@ enum RegexLiteralExtractor {
     /// More alternatives than this make a gate that costs more than it saves.
     static let maximumAlternatives = 16
 
-    static func requiredLiteral(in pattern: [UInt8], isCaseless: Bool) -> LiteralPrefilter.Literal? {
-        guard let set = requiredLiterals(in: pattern, isCaseless: isCaseless), set.count == 1 else { return nil }
-        return set[0]
-    }
-
     /// The literals (any one of which every match contains), or nil.
     static func requiredLiterals(in pattern: [UInt8], isCaseless: Bool) -> [LiteralPrefilter.Literal]? {
         var caseless = isCaseless

@@ -247,7 +247,7 @@ public struct RuleLoader {
         var modifiers = SigmaValueCompiler.Modifiers()
         modifiers.contains = true
         do {
-            return try SigmaValueCompiler.compile(value, modifiers: modifiers, allowJIT: allowJIT).0
+            return try SigmaValueCompiler.compile(value, modifiers: modifiers, allowJIT: allowJIT)
         } catch let error as SigmaValueError {
             throw SelectionError(message: error.message, node: node)
         }
@@ -287,13 +287,12 @@ public struct RuleLoader {
                 }
                 guard let text = scalarText(node) else { throw SelectionError(message: "\(key): values must be scalars", node: node) }
                 do {
-                    values.append(.pattern(try SigmaValueCompiler.compile(text, modifiers: modifiers, allowJIT: allowJIT).0))
+                    values.append(.pattern(try SigmaValueCompiler.compile(text, modifiers: modifiers, allowJIT: allowJIT)))
                 } catch let error as SigmaValueError {
                     throw SelectionError(message: "\(key): \(error.message)", node: node)
                 }
             }
             tests.append(FieldTest(field: field, values: values, requiresAll: modifiers.all, key: key))
-            // Gate literals are recomputed by LiteralGate from the same values.
         }
         return tests
     }

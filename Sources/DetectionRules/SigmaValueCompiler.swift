@@ -1,7 +1,6 @@
 import PatternMatching
 
-/// Turns a Sigma value and its modifiers into a PCRE2 pattern (rule-format §3.5), and finds the literal
-/// a line must contain for the value to match (the gate).
+/// Turns a Sigma value and its modifiers into a PCRE2 pattern (rule-format §3.5).
 ///
 /// Plain values are case-insensitive, matched whole (`\A…\z`) with `*`/`?` wildcards; `contains`,
 /// `startswith`, `endswith` relax the anchors; `re` takes the pattern verbatim and case-sensitive
@@ -56,17 +55,16 @@ struct SigmaValueCompiler {
         return modifiers
     }
 
-    /// The compiled value, plus its gate literal when one can be proven necessary.
-    static func compile(_ value: String, modifiers: Modifiers, allowJIT: Bool) throws -> (CompiledPattern, LiteralPrefilter.Literal?) {
+    /// The compiled value. (Its gate literals are read back from the compiled source by ``LiteralGate``,
+    /// the one place that decides gates.)
+    static func compile(_ value: String, modifiers: Modifiers, allowJIT: Bool) throws -> CompiledPattern {
         let source: [UInt8]
         var options: PatternOptions = []
-        var gate: LiteralPrefilter.Literal?
         if modifiers.regex {
             source = Array(value.utf8)
             if modifiers.regexCaseless { options.insert(.caseless) }
             if modifiers.regexMultiline { options.insert(.multiline) }
             if modifiers.regexDotAll { options.insert(.dotAll) }
-            gate = RegexLiteralExtractor.requiredLiteral(in: source, isCaseless: modifiers.regexCaseless)
         } else {
             if !modifiers.cased { options.insert(.caseless) }
             let pieces = wildcardPieces(Array(value.utf8))
@@ -81,16 +79,9 @@ struct SigmaValueCompiler {
             }
             if !(modifiers.contains || modifiers.startsWith) { pattern += Array("\\z".utf8) }
             source = pattern
-            let longest = pieces.compactMap { piece -> [UInt8]? in
-                if case .literal(let bytes) = piece { return bytes }
-                return nil
-            }.max { $0.count < $1.count }
-            if let longest, longest.count >= RegexLiteralExtractor.minimumGateLength, !longest.contains(0x0a) {
-                gate = LiteralPrefilter.Literal(bytes: longest, isCaseless: !modifiers.cased)
-            }
         }
         do {
-            return (try CompiledPattern(bytes: source, options: options, allowJIT: allowJIT), gate)
+            return try CompiledPattern(bytes: source, options: options, allowJIT: allowJIT)
         } catch {
             throw SigmaValueError(message: "PCRE2 cannot compile '\(value)': \(error.description)")
         }

@@ -28,10 +28,6 @@ public final class EvidenceReader {
     public var gzipMembers: Int { decoder?.membersCompleted ?? 0 }
     /// Stored bytes after the last gzip member that are not gzip data (not scanned).
     public var trailingGarbageBytes: Int { decoder?.trailingGarbageBytes ?? 0 }
-    /// The first gzip member's MTIME (seconds since the epoch), when set (0 means "not stored").
-    public private(set) var gzipModificationTime: Int64?
-    /// The file's modification time as found, seconds since the epoch (nil for standard input).
-    public private(set) var fileModificationTime: Int64?
 
     private let descriptor: Int32
     private var hasher = SHA256()
@@ -51,8 +47,6 @@ public final class EvidenceReader {
             let opened = open(path, O_RDONLY | O_CLOEXEC)
             guard opened >= 0 else { throw .unreadable(path: file.displayPath, reason: String(cString: strerror(errno))) }
             descriptor = opened
-            var info = stat()
-            if fstat(opened, &info) == 0 { fileModificationTime = Int64(info.st_mtim.tv_sec) }
         } else {
             descriptor = STDIN_FILENO
         }
@@ -144,10 +138,6 @@ public final class EvidenceReader {
         try fillRaw()
         if rawEnd - rawStart >= 2 && rawBuffer[rawStart] == 0x1f && rawBuffer[rawStart + 1] == 0x8b {
             compression = .gzip
-            if rawEnd - rawStart >= 8 {
-                let mtime = Int64(rawBuffer[rawStart + 4]) | Int64(rawBuffer[rawStart + 5]) << 8 | Int64(rawBuffer[rawStart + 6]) << 16 | Int64(rawBuffer[rawStart + 7]) << 24
-                if mtime != 0 { gzipModificationTime = mtime }
-            }
             do { decoder = try GzipDecoder() } catch {
                 throw .damaged(path: file.displayPath, reason: error.description, storedOffset: 0, decompressedOffset: 0, isChecksumFailure: false)
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything a scan needs to know, resolved once before it starts and immutable afterwards.
 public struct ScanConfiguration: Sendable {
     /// Evidence paths: files, folders (walked recursively, sorted), or `-` for standard input.
@@ -22,7 +24,7 @@ public struct ScanConfiguration: Sendable {
     public var since: Int64?
     public var until: Int64?
     /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
-    public var scanDate: Int64 = 0
+    public var scanDate: Int64 = Int64(Date().timeIntervalSince1970)
 
     public init(evidencePaths: [String], jobs: Int, redactionKey: [UInt8]) {
         self.evidencePaths = evidencePaths
