@@ -13,6 +13,8 @@ public struct DetectionRule: Sendable {
     public var description: String?
     public var status: String?
     public var author: String?
+    /// The rule's licence (`license:`, or an imported rule's from its sidecar: `DRL-1.1`).
+    public var license: String?
     public var level: RuleLevel
     public var tags: [String]
     public var falsePositives: [String]
@@ -25,6 +27,8 @@ public struct DetectionRule: Sendable {
     public var testCaseCounts: (positive: Int, negative: Int)
     /// The rule's own tests (`tests:`), when it has any.
     public var tests: RuleTests?
+    /// Where an imported rule came from (its `.lfs.yml` sidecar); nil for native rules.
+    public var provenance: RuleProvenance?
 
     public var selections: [Selection]
     public var condition: Condition
@@ -34,6 +38,9 @@ public struct DetectionRule: Sendable {
     public var scope: LogSourceScope
     /// Literals of which a line must contain at least one for the rule to match; nil: every line.
     public var gate: [LiteralPrefilter.Literal]?
+
+    /// True when some capture must pass a ``CaptureCheck`` for the rule to match.
+    public var hasCaptureChecks: Bool { entities.values.contains { $0.check != nil } }
 }
 
 /// Sigma `logsource`.
@@ -47,6 +54,14 @@ public struct LogSource: Sendable, Equatable, Codable {
 public struct EntitySpec: Sendable, Equatable, Codable {
     public var type: String
     public var redact: Bool
+    /// A validity check the captured value must pass for the rule to match (a Luhn check for card numbers).
+    public var check: CaptureCheck?
+
+    public init(type: String, redact: Bool, check: CaptureCheck? = nil) {
+        self.type = type
+        self.redact = redact
+        self.check = check
+    }
 }
 
 /// What a finding of the rule means for data exposure (`exposure:`).
@@ -62,17 +77,46 @@ public struct RuleTests: Sendable {
     public var year: Int?
     /// The zone local stamps are read in (default UTC).
     public var timezone: String?
+    /// Placeholder values the rule's `|expand` values take under test.
+    public var placeholders: [String: [String]]?
     public var cases: [RuleTestCase]
+
+    public init(year: Int? = nil, timezone: String? = nil, placeholders: [String: [String]]? = nil, cases: [RuleTestCase]) {
+        self.year = year
+        self.timezone = timezone
+        self.placeholders = placeholders
+        self.cases = cases
+    }
+
+    /// Cases that expect findings, and cases that expect none.
+    public var caseCounts: (positive: Int, negative: Int) {
+        let positive = cases.filter { !$0.expectations.isEmpty }.count
+        return (positive, cases.count - positive)
+    }
 }
 
 /// One case: input lines, and every finding of the rule under test that they must give.
 public struct RuleTestCase: Sendable {
     public var name: String
+    /// The input lines; empty when ``inputFile`` gives them.
     public var input: String
+    /// A file (gzip allowed) holding the input, resolved against the rule file's folder.
+    public var inputFile: String?
     /// Empty for a negative case.
     public var expectations: [RuleTestExpectation]
     /// 1-based line of the case in the rule file, for messages.
     public var sourceLine: Int?
+    /// `needs-review` for cases an importer seeded and nobody checked yet.
+    public var status: String?
+
+    public init(name: String, input: String, inputFile: String? = nil, expectations: [RuleTestExpectation], sourceLine: Int? = nil, status: String? = nil) {
+        self.name = name
+        self.input = input
+        self.inputFile = inputFile
+        self.expectations = expectations
+        self.sourceLine = sourceLine
+        self.status = status
+    }
 }
 
 /// An expected finding: the rule (name or id), the 1-based input line, a subset of its fields, and
@@ -82,4 +126,11 @@ public struct RuleTestExpectation: Sendable {
     public var line: Int?
     public var fields: [String: String]
     public var redacted: [String]
+
+    public init(rule: String, line: Int?, fields: [String: String], redacted: [String]) {
+        self.rule = rule
+        self.line = line
+        self.fields = fields
+        self.redacted = redacted
+    }
 }

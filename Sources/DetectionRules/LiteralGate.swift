@@ -30,6 +30,8 @@ enum LiteralGate {
     }
 
     static func gate(of test: FieldTest, scope: LogSourceScope) -> [LiteralPrefilter.Literal]? {
+        // `neq` holds on lines without the literal.
+        if test.negated { return nil }
         let admitsAudit = scope.formats?.contains(.auditd) ?? true
         let gates = test.values.map { value -> [LiteralPrefilter.Literal]? in
             guard case .pattern(let pattern) = value, let literals = literalGate(of: pattern) else { return nil }

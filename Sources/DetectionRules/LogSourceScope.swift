@@ -41,47 +41,4 @@ public struct LogSourceScope: Sendable, Equatable {
         }
         return false
     }
-
-    /// The built-in map from Sigma logsource to programs (rule-format §3.4). Returns nil when the
-    /// logsource is not known, so the loader can refuse the rule instead of running it everywhere.
-    public static func builtIn(for source: LogSource) -> LogSourceScope? {
-        if let category = source.category {
-            switch (category, source.product) {
-            case ("webserver", _), ("proxy", _): return LogSourceScope(programs: nil, formats: [.webAccess])
-            default: return nil
-            }
-        }
-        if source.product == nil || source.product == "apache" || source.product == "nginx" {
-            if source.service == "access" || source.product == "apache" || source.product == "nginx" {
-                return LogSourceScope(programs: nil, formats: [.webAccess])
-            }
-        }
-        guard source.product == nil || source.product == "linux" else { return nil }
-        let syslogFormats: Set<RecordFormat> = [.syslogRFC3164, .syslogRFC3339, .syslogRFC5424, .journalJSON]
-        switch source.service {
-        case nil: return LogSourceScope(programs: nil, allowsOpenKeys: true)
-        case "auth", "syslog": return LogSourceScope(programs: nil, formats: syslogFormats.union([.unrecognised]))
-        case "auditd": return LogSourceScope(programs: nil, formats: [.auditd], allowsOpenKeys: true)
-        case "journald", "journal": return LogSourceScope(programs: nil, formats: [.journalJSON])
-        case "sshd": return LogSourceScope(programs: ["sshd", "sshd-session", "sshd-auth", "sftp-server", "internal-sftp"], formats: syslogFormats)
-        case "sudo": return LogSourceScope(programs: ["sudo"], formats: syslogFormats)
-        case "su": return LogSourceScope(programs: ["su"], formats: syslogFormats)
-        case "cron": return LogSourceScope(programs: ["cron", "CRON", "crond", "anacron"], formats: syslogFormats)
-        case "vsftpd":
-            // vsftpd's own log names no program: its format says whose it is.
-            var scope = LogSourceScope(programs: ["vsftpd"], formats: syslogFormats.union([.vsftpdLog]))
-            scope.programlessFormatMask = Self.mask(of: [.vsftpdLog])
-            return scope
-        case "proftpd": return LogSourceScope(programs: ["proftpd"], formats: syslogFormats.union([.proftpdLog]))
-        case "clamav": return LogSourceScope(programs: ["clamd", "freshclam", "clamscan"], formats: syslogFormats)
-        case "guacamole": return LogSourceScope(programs: ["guacd", "guacamole"], formats: syslogFormats)
-        // Login records rendered from binary files. Whether struct utmp records are wtmp or btmp is only
-        // hinted by the file name, and `utmp` means "not told": wtmp and btmp rules see utmp records too.
-        case "wtmp": return LogSourceScope(programs: ["wtmp", "utmp"], formats: syslogFormats)
-        case "btmp": return LogSourceScope(programs: ["btmp", "utmp"], formats: syslogFormats)
-        case "lastlog": return LogSourceScope(programs: ["lastlog"], formats: syslogFormats)
-        case "login": return LogSourceScope(programs: ["wtmp", "btmp", "utmp", "lastlog"], formats: syslogFormats)
-        default: return nil
-        }
-    }
 }

@@ -81,6 +81,14 @@ public final class RuleEvaluator {
                 captures.append(capture)
             }
         }
+        // A capture with a validity check (Luhn, NI number) that fails it undoes the match.
+        if rule.hasCaptureChecks {
+            for capture in captures {
+                guard let check = rule.entities[capture.name]?.check else { continue }
+                let passes = capture.range.map { check.accepts(line[$0]) } ?? check.accepts(capture.decodedBytes ?? [])
+                if !passes { captures.removeAll(keepingCapacity: true); return .noMatch }
+            }
+        }
         return .matched
     }
 
@@ -118,7 +126,7 @@ public final class RuleEvaluator {
             // Captures of a map that fails as a whole are dropped: only a matching map feeds fields.
             result = maps.contains { map in
                 let kept = state.selectionCaptures[index].count
-                let matched = map.allSatisfy { test($0, line: line, record: record, selection: index, state: &state) }
+                let matched = map.allSatisfy { test($0, rule: rule, line: line, record: record, selection: index, state: &state) }
                 if !matched && state.selectionCaptures[index].count > kept { state.selectionCaptures[index].removeSubrange(kept...) }
                 return matched
             }
@@ -127,23 +135,112 @@ public final class RuleEvaluator {
         return result
     }
 
-    private func test(_ test: FieldTest, line: UnsafeBufferPointer<UInt8>, record: LogRecord, selection: Int, state: inout State) -> Bool {
-        let value = fields.value(of: test.field, in: record, line: line)
-        let check = { (expected: ValueTest) -> Bool in
-            switch expected {
-            case .isAbsent: return value == nil
-            case .exists(let flag): return (value != nil) == flag
-            case .pattern(let pattern):
-                switch value {
-                case nil: return false
-                case .inLine(let range)?: return self.match(pattern, in: line, range: range, isLine: true, selection: selection, state: &state)
-                case .decoded(let range)?:
-                    let bytes = self.fields.decoded
-                    return bytes.withUnsafeBufferPointer { self.match(pattern, in: $0, range: range, isLine: false, selection: selection, state: &state) }
-                }
+    /// Where a tested value is: absent, a range of the line, a range of the decoded buffer, or bytes
+    /// copied from a capture of another selection.
+    private enum Subject {
+        case absent
+        case inLine(Range<Int>)
+        case decoded(Range<Int>)
+        case bytes([UInt8])
+    }
+
+    private func subject(of test: FieldTest, line: UnsafeBufferPointer<UInt8>, record: LogRecord, rule: DetectionRule, state: inout State) -> Subject {
+        guard !test.capturedBy.isEmpty else {
+            switch fields.value(of: test.field, in: record, line: line) {
+            case nil: return .absent
+            case .inLine(let range)?: return .inLine(range)
+            case .decoded(let range)?: return .decoded(range)
             }
         }
+        // A capture of this rule: the capturing selections run first (rule-format §3.6).
+        for source in test.capturedBy {
+            if state.memo[source] == -1 { _ = selection(source, rule: rule, line: line, record: record, state: &state) }
+            guard state.memo[source] == 1, let capture = state.selectionCaptures[source].first(where: { $0.name == test.field.text }) else { continue }
+            if let range = capture.range { return .inLine(range) }
+            return .bytes(capture.decodedBytes ?? [])
+        }
+        return .absent
+    }
+
+    private func test(_ test: FieldTest, rule: DetectionRule, line: UnsafeBufferPointer<UInt8>, record: LogRecord, selection: Int, state: inout State) -> Bool {
+        let subject = self.subject(of: test, line: line, record: record, rule: rule, state: &state)
+        if case .absent = subject {
+            // Only `null` and `exists: false` hold for an absent field; `neq` needs a value to differ.
+            if test.negated { return false }
+            let check = { (expected: ValueTest) -> Bool in
+                switch expected {
+                case .isAbsent: return true
+                case .exists(let flag): return !flag
+                default: return false
+                }
+            }
+            return test.requiresAll ? test.values.allSatisfy(check) : test.values.contains(where: check)
+        }
+        let check = { (expected: ValueTest) -> Bool in
+            switch expected {
+            case .isAbsent: return false
+            case .exists(let flag): return flag
+            case .pattern(let pattern):
+                switch subject {
+                case .absent: return false
+                case .inLine(let range): return self.match(pattern, in: line, range: range, isLine: true, selection: selection, state: &state)
+                case .decoded(let range):
+                    let bytes = self.fields.decoded
+                    return bytes.withUnsafeBufferPointer { self.match(pattern, in: $0, range: range, isLine: false, selection: selection, state: &state) }
+                case .bytes(let bytes):
+                    return bytes.withUnsafeBufferPointer { self.match(pattern, in: $0, range: 0..<$0.count, isLine: false, selection: selection, state: &state) }
+                }
+            default:
+                let bytes = self.bytes(of: subject, line: line)
+                return bytes.withUnsafeBufferPointer { self.typedCheck(expected, value: $0, line: line, record: record) }
+            }
+        }
+        if test.negated { return !test.values.contains(where: check) }
         return test.requiresAll ? test.values.allSatisfy(check) : test.values.contains(where: check)
+    }
+
+    private func bytes(of subject: Subject, line: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        switch subject {
+        case .absent: return []
+        case .inLine(let range): return Array(line[range])
+        case .decoded(let range): return Array(fields.decoded[range])
+        case .bytes(let bytes): return bytes
+        }
+    }
+
+    /// Numeric, network, time-part and field-reference comparisons on a present value.
+    private func typedCheck(_ expected: ValueTest, value: UnsafeBufferPointer<UInt8>, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
+        switch expected {
+        case .number(let comparison, let bound):
+            guard let number = DecimalValue.parse(value) else { return false }
+            return comparison.holds(number, bound)
+        case .network(let network):
+            return network.contains(value)
+        case .timePart(let part, let comparison, let bound):
+            guard let number = part.value(of: value) else { return false }
+            return comparison.holds(number, bound)
+        case .fieldReference(let other, let how):
+            guard let otherValue = fields.value(of: other, in: record, line: line) else { return false }
+            let reference = fields.bytes(of: otherValue, line: line)
+            return Self.compare(Array(value), reference, how)
+        case .pattern, .isAbsent, .exists:
+            return false
+        }
+    }
+
+    static func compare(_ value: [UInt8], _ reference: [UInt8], _ how: FieldReferenceMatch) -> Bool {
+        let fold: (UInt8) -> UInt8 = how.caseSensitive ? { $0 } : { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        let a = value.map(fold), b = reference.map(fold)
+        switch how.position {
+        case .whole: return a == b
+        case .prefix: return a.starts(with: b)
+        case .suffix: return a.reversed().starts(with: b.reversed())
+        case .contains:
+            guard !b.isEmpty else { return true }
+            guard a.count >= b.count else { return false }
+            for start in 0...(a.count - b.count) where a[start..<start + b.count].elementsEqual(b) { return true }
+            return false
+        }
     }
 
     /// Matches `buffer[range]`. When `isLine` the captures are kept as ranges of the line; otherwise

@@ -16,18 +16,29 @@ public struct RuleLoader {
         "title", "id", "name", "related", "taxonomy", "status", "description", "license", "references", "author",
         "date", "modified", "logsource", "detection", "fields", "falsepositives", "level", "tags", "scope",
         "entities", "exposure", "output", "emit", "tests", "pcre2",
+        // SigmaHQ's own custom attributes (its CI uses them; they carry no detection meaning).
+        "simulation", "regression_tests_path",
     ]
     static let logSourceKeys: Set<String> = ["product", "service", "category", "definition"]
-    static let exposureKeys: Set<String> = ["category", "disclosure", "asset"]
-    static let disclosures: Set<String> = ["confirmed", "potential", "none", "unknown"]
-    static let entityKeys: Set<String> = ["type", "redact"]
+    static let entityKeys: Set<String> = ["type", "redact", "check"]
+    static let pcre2Keys: Set<String> = ["utf", "match_limit"]
     static let entityTypes: Set<String> = ["user", "ip", "host", "port", "file_path", "bytes", "command", "url", "email", "hash", "secret"]
 
     /// Compile with the JIT (the default) or force the interpreter (to check that both agree).
     public var allowJIT = true
+    /// Values of `%Name%` placeholders for `|expand` (from a scan profile).
+    public var placeholders: [String: [String]] = [:]
+    /// Let each rule's `tests.context.placeholders` supply its placeholders (what `spoor test` does:
+    /// a rule's tests run with the values they pin).
+    public var usesTestPlaceholders = false
+    /// Which parsers and programs each Sigma `logsource` means.
+    public var logSources: LogSourceMap = .builtIn
 
-    public init(allowJIT: Bool = true) {
+    public init(allowJIT: Bool = true, placeholders: [String: [String]] = [:], usesTestPlaceholders: Bool = false, logSources: LogSourceMap = .builtIn) {
         self.allowJIT = allowJIT
+        self.placeholders = placeholders
+        self.usesTestPlaceholders = usesTestPlaceholders
+        self.logSources = logSources
     }
 
     /// Loads every `.yml`/`.yaml` file under `paths` (files or folders, recursively).
@@ -43,7 +54,8 @@ public struct RuleLoader {
                     throw RuleLoadError(path: path, message: "cannot list the folder")
                 }
                 for case let relative as String in enumerator where relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
-                    if relative.hasSuffix(".lfs.yml") { continue } // sidecars of imported rules, not rules
+                    // Sidecars of imported rules and the logsource map are not rules.
+                    if relative.hasSuffix(".lfs.yml") || (relative as NSString).lastPathComponent == LogSourceMap.fileName { continue }
                     files.append((path as NSString).appendingPathComponent(relative))
                 }
             } else {
@@ -52,6 +64,7 @@ public struct RuleLoader {
         }
         files = Array(Set(files)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         var rules: [DetectionRule] = []
+        var skipped: [SkippedRule] = []
         var digest = SHA256()
         for file in files {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -63,27 +76,54 @@ public struct RuleLoader {
             guard let text = String(data: data, encoding: .utf8) else {
                 throw RuleLoadError(path: file, message: "the rule file is not valid UTF-8")
             }
-            rules += try loadDocuments(text, path: file)
+            let sidecarPath = Sidecar.path(for: file)
+            var sidecar: Sidecar?
+            if let sidecarData = FileManager.default.contents(atPath: sidecarPath) {
+                digest.update(data: Data(sidecarPath.utf8))
+                digest.update(data: Data([0]))
+                digest.update(data: sidecarData)
+                sidecar = try Sidecar.parse(sidecarData, path: sidecarPath)
+            }
+            let loaded = try loadDocumentsAndSkips(text, path: file, sidecar: sidecar)
+            rules += loaded.rules
+            skipped += loaded.skipped
         }
         var seen: [String: String] = [:]
+        var seenNames: [String: String] = [:]
         for rule in rules {
             if let other = seen[rule.id] {
                 throw RuleLoadError(path: rule.sourcePath, rule: rule.id, message: "duplicate rule id (also in \(other))")
             }
             seen[rule.id] = rule.sourcePath
+            if let name = rule.name {
+                if let other = seenNames[name] {
+                    throw RuleLoadError(path: rule.sourcePath, rule: rule.id, message: "duplicate rule name '\(name)' (also in \(other))")
+                }
+                seenNames[name] = rule.sourcePath
+            }
         }
         let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
-        return try RuleSet(rules: rules, files: files, sha256: hash)
+        return try RuleSet(rules: rules, files: files, sha256: hash, skipped: skipped)
     }
 
-    /// Loads the documents of one YAML text (`path` is only used in errors and provenance).
+    /// Loads the documents of one YAML text (`path` is only used in errors and provenance). Rules whose
+    /// placeholders have no values are left out; ``loadDocumentsAndSkips(_:path:sidecar:)`` says which.
     public func loadDocuments(_ text: String, path: String) throws(RuleLoadError) -> [DetectionRule] {
+        try loadDocumentsAndSkips(text, path: path, sidecar: nil).rules
+    }
+
+    /// Loads the documents of one YAML text, with the rules that could not run and why.
+    func loadDocumentsAndSkips(_ text: String, path: String, sidecar: Sidecar?) throws(RuleLoadError) -> (rules: [DetectionRule], skipped: [SkippedRule]) {
         var rules: [DetectionRule] = []
+        var skipped: [SkippedRule] = []
         do {
             var documents = try Yams.compose_all(yaml: text)
             var index = 0
             while let document = documents.next() {
-                if let rule = try compileDocument(document, path: path, index: index) { rules.append(rule) }
+                switch try compileDocument(document, path: path, index: index, sidecar: sidecar) {
+                case .rule(let rule): rules.append(rule)
+                case .skipped(let skip): skipped.append(skip)
+                }
                 index += 1
             }
             if let error = documents.error { throw error }
@@ -92,7 +132,7 @@ public struct RuleLoader {
         } catch {
             throw RuleLoadError(path: path, line: Self.yamlErrorLine(error), message: "YAML: \(error)")
         }
-        return rules
+        return (rules, skipped)
     }
 
     private static func yamlErrorLine(_ error: Error) -> Int? {
@@ -105,7 +145,22 @@ public struct RuleLoader {
         return nil
     }
 
-    private func compileDocument(_ document: Node, path: String, index: Int) throws(RuleLoadError) -> DetectionRule? {
+    enum DocumentOutcome {
+        case rule(DetectionRule)
+        case skipped(SkippedRule)
+    }
+
+    /// What one document's values compile with.
+    struct CompileContext {
+        var scope: LogSourceScope
+        var placeholders: [String: [String]]
+        var utf: Bool
+        var matchLimit: Int?
+        /// Capture name → selections (indexes) whose `|re` named groups define it.
+        var captureSources: [String: [Int]]
+    }
+
+    private func compileDocument(_ document: Node, path: String, index: Int, sidecar: Sidecar?) throws(RuleLoadError) -> DocumentOutcome {
         guard let mapping = document.mapping else {
             throw RuleLoadError(path: path, line: document.mark?.line, message: "a rule document must be a mapping")
         }
@@ -113,7 +168,7 @@ public struct RuleLoader {
         func fail(_ message: String, at node: Node? = nil) -> RuleLoadError {
             RuleLoadError(path: path, line: (node ?? document).mark?.line, rule: identity, message: message)
         }
-        for (key, value) in mapping {
+        for (key, _) in mapping {
             guard let name = key.string, Self.ruleKeys.contains(name) else {
                 if key.string == "correlation" {
                     throw fail("correlation rules are not supported by this version of spoor yet", at: key)
@@ -121,9 +176,9 @@ public struct RuleLoader {
                 if key.string == "filter" {
                     throw fail("Sigma filter documents are not supported by this version of spoor yet", at: key)
                 }
-                throw fail("unknown key '\(key.string ?? "?")'", at: key)
+                let suggestion = Self.ruleKeys.map { ($0, EditDistance.between($0, key.string ?? "")) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }.map { "; did you mean '\($0.0)'?" } ?? ""
+                throw fail("unknown key '\(key.string ?? "?")'\(suggestion)", at: key)
             }
-            _ = value
         }
         guard let title = mapping["title"]?.string, !title.isEmpty else { throw fail("the rule has no title") }
         guard let detectionNode = mapping["detection"], let detection = detectionNode.mapping else {
@@ -131,6 +186,7 @@ public struct RuleLoader {
         }
         let ruleName = mapping["name"]?.string
         let id = mapping["id"]?.string ?? ruleName ?? "\(path)#\(index)"
+        let sidecarEntry = sidecar?.rules[id]
 
         // Log source and its scope.
         var logSource = LogSource()
@@ -143,9 +199,8 @@ public struct RuleLoader {
         } else {
             throw fail("the rule has no logsource")
         }
-        guard let scope = LogSourceScope.builtIn(for: logSource) else {
-            let described = [logSource.product.map { "product: \($0)" }, logSource.category.map { "category: \($0)" }, logSource.service.map { "service: \($0)" }].compactMap { $0 }.joined(separator: ", ")
-            throw fail("logsource {\(described)} is not mapped to a parser in this version of spoor", at: mapping["logsource"])
+        guard let scope = logSources.scope(for: logSource) else {
+            throw fail("logsource {\(logSource.described)} is not mapped to a parser (see \(LogSourceMap.fileName))", at: mapping["logsource"])
         }
 
         // Level.
@@ -157,20 +212,64 @@ public struct RuleLoader {
             level = parsed
         }
 
+        // Tests come first: under `spoor test` their context pins the placeholders.
+        let tests: RuleTests?
+        if let node = mapping["tests"] {
+            tests = try TestBlockParser.parse(node, ruleFile: path, fail: fail)
+        } else {
+            tests = sidecarEntry?.tests
+        }
+        var placeholders = self.placeholders
+        if usesTestPlaceholders, let pinned = tests?.placeholders {
+            placeholders.merge(pinned) { _, test in test }
+        }
+
+        // PCRE2 options of the rule.
+        var utf = false
+        var matchLimit: Int?
+        if let node = mapping["pcre2"] {
+            guard let map = node.mapping else { throw fail("pcre2 must be a mapping {utf, match_limit}", at: node) }
+            for (key, value) in map {
+                switch key.string {
+                case "utf":
+                    guard let flag = value.bool else { throw fail("pcre2.utf takes true or false", at: value) }
+                    utf = flag
+                case "match_limit":
+                    guard let limit = value.int, limit > 0, limit <= Int(MatchLimits().matchLimit) else {
+                        throw fail("pcre2.match_limit must be a positive number no larger than the engine's \(MatchLimits().matchLimit)", at: value)
+                    }
+                    matchLimit = limit
+                default: throw fail("pcre2: unknown key '\(key.string ?? "?")' (known: \(Self.pcre2Keys.sorted().joined(separator: ", ")))", at: key)
+                }
+            }
+        }
+
         // Selections, then the condition.
-        var selections: [Selection] = []
+        var selectionEntries: [(name: String, node: Node, key: Node)] = []
         var conditionNode: Node?
         for (key, value) in detection {
             guard let name = key.string else { throw fail("a detection key must be a string", at: key) }
             if name == "condition" { conditionNode = value; continue }
             if name == "timeframe" { throw fail("'timeframe' is obsolete Sigma aggregation; use a correlation rule", at: key) }
+            selectionEntries.append((name, value, key))
+        }
+        var context = CompileContext(scope: scope, placeholders: placeholders, utf: utf, matchLimit: matchLimit,
+                                     captureSources: captureSources(of: selectionEntries.map(\.node)))
+        var selections: [Selection] = []
+        for entry in selectionEntries {
             do {
-                selections.append(try compileSelection(name: name, value, scope: scope))
+                selections.append(try compileSelection(name: entry.name, entry.node, context: &context))
+            } catch let error as PlaceholderError {
+                return .skipped(SkippedRule(path: path, line: entry.node.mark?.line, id: id, title: title,
+                                            reason: "placeholder %\(error.name)% has no values (give them in a --profile file)"))
             } catch let error as SelectionError {
-                throw RuleLoadError(path: path, line: error.line ?? value.mark?.line, rule: identity, message: "selection '\(name)': \(error.message)")
+                throw RuleLoadError(path: path, line: error.line ?? entry.node.mark?.line, rule: identity, message: "selection '\(entry.name)': \(error.message)")
             } catch {
-                throw fail("selection '\(name)': \(error)", at: value)
+                throw fail("selection '\(entry.name)': \(error)", at: entry.node)
             }
+        }
+        if let cycle = Self.captureCycle(in: selections) {
+            throw fail("selections capture fields from one another in a cycle: \(cycle.map { selections[$0].name }.joined(separator: " → "))", at: detectionNode)
         }
         guard let conditionNode else { throw fail("detection has no condition", at: detectionNode) }
         var conditionTexts: [String] = []
@@ -185,26 +284,75 @@ public struct RuleLoader {
         let condition = conditions.count == 1 ? conditions[0] : .or(conditions)
         var positive = Set<Int>()
         condition.positiveSelections(into: &positive)
+        // A selection whose captures another selection reads must run whenever that one runs.
+        for selection in selections { for case .maps(let maps) in [selection.body] { for test in maps.joined() { positive.formUnion(test.capturedBy) } } }
 
         // Metadata and extensions.
         let entities = try parseEntities(mapping["entities"], fail: fail)
-        let exposure = try parseExposure(mapping["exposure"], fail: fail)
+        var exposure = try parseExposure(mapping["exposure"], fail: fail)
+        if exposure == nil { exposure = sidecarEntry?.exposure }
         let tags = mapping["tags"]?.sequence?.compactMap(\.string) ?? []
-        let counts = try countTestCases(mapping["tests"], fail: fail)
-        let tests = try parseTests(mapping["tests"], fail: fail)
+        var author = mapping["author"]?.string
+        if author == nil, let authors = sidecar?.provenance.authors, !authors.isEmpty { author = authors.joined(separator: ", ") }
 
-        return DetectionRule(
+        return .rule(DetectionRule(
             sourcePath: path, documentIndex: index, id: id, name: ruleName, title: title,
             description: mapping["description"]?.string, status: mapping["status"]?.string,
-            author: mapping["author"]?.string, level: level, tags: tags,
+            author: author, license: mapping["license"]?.string ?? sidecar?.provenance.license,
+            level: level, tags: tags,
             falsePositives: mapping["falsepositives"]?.sequence?.compactMap(\.string) ?? [],
             references: mapping["references"]?.sequence?.compactMap(\.string) ?? [],
-            logSource: logSource, entities: entities, exposure: exposure, testCaseCounts: counts, tests: tests,
+            logSource: logSource, entities: entities, exposure: exposure,
+            testCaseCounts: tests?.caseCounts ?? (0, 0), tests: tests, provenance: sidecar?.provenance,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
-            scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope))
+            scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope)))
     }
 
-    private struct SelectionError: Error {
+    /// Names defined by the `|re` named groups of each selection (compiled once here, only to read the
+    /// name table; a pattern that does not compile is reported when its selection is compiled).
+    private func captureSources(of nodes: [Node]) -> [String: [Int]] {
+        var sources: [String: [Int]] = [:]
+        for (index, node) in nodes.enumerated() {
+            var maps: [Node.Mapping] = []
+            if let map = node.mapping { maps = [map] } else if let list = node.sequence { maps = list.compactMap(\.mapping) }
+            for map in maps {
+                for (key, value) in map {
+                    guard let text = key.string, text.split(separator: "|").dropFirst().contains("re") else { continue }
+                    for valueNode in value.sequence.map(Array.init) ?? [value] {
+                        guard let pattern = valueNode.string, let compiled = try? CompiledPattern(pattern, allowJIT: false) else { continue }
+                        for group in compiled.namedGroups where sources[group.name]?.contains(index) != true {
+                            sources[group.name, default: []].append(index)
+                        }
+                    }
+                }
+            }
+        }
+        return sources
+    }
+
+    /// A cycle of selections that read each other's captures, if any.
+    static func captureCycle(in selections: [Selection]) -> [Int]? {
+        func dependencies(_ index: Int) -> [Int] {
+            guard case .maps(let maps) = selections[index].body else { return [] }
+            return maps.joined().flatMap(\.capturedBy)
+        }
+        var state = [UInt8](repeating: 0, count: selections.count) // 0 new, 1 on stack, 2 done
+        var stack: [Int] = []
+        func visit(_ index: Int) -> [Int]? {
+            if state[index] == 2 { return nil }
+            if state[index] == 1 { return Array(stack[(stack.firstIndex(of: index) ?? 0)...]) + [index] }
+            state[index] = 1
+            stack.append(index)
+            for next in dependencies(index) { if let cycle = visit(next) { return cycle } }
+            stack.removeLast()
+            state[index] = 2
+            return nil
+        }
+        for index in selections.indices { if let cycle = visit(index) { return cycle } }
+        return nil
+    }
+
+    struct SelectionError: Error {
         var message: String
         var line: Int?
 
@@ -214,55 +362,69 @@ public struct RuleLoader {
         }
     }
 
-    private func compileSelection(name: String, _ node: Node, scope: LogSourceScope) throws -> Selection {
+    private func compileSelection(name: String, _ node: Node, context: inout CompileContext) throws -> Selection {
         if let list = node.sequence {
             // A list of keywords, or a list of maps (ORed).
             if list.allSatisfy({ $0.mapping != nil }) {
-                return Selection(name: name, body: .maps(try list.map { try compileMap($0.mapping!, scope: scope) }))
+                return Selection(name: name, body: .maps(try list.map { try compileMap($0.mapping!, context: context) }))
             }
             if list.contains(where: { $0.mapping != nil || $0.sequence != nil }) {
                 throw SelectionError(message: "a list mixes keywords and maps", node: node)
             }
-            let patterns = try list.map { try compileKeyword($0) }
+            let patterns = try list.flatMap { try compileKeyword($0, modifiers: [], context: context) }
             return Selection(name: name, body: .keywords(patterns, requiresAll: false))
         }
         if let map = node.mapping {
-            // `'|all': [keywords]` is an AND of keywords.
+            // `'|modifiers': [keywords]` is a keyword list with modifiers (`|all` ANDs them).
             if map.count == 1, let key = map.first?.key.string, key.hasPrefix("|") {
                 let modifiers = key.dropFirst().split(separator: "|").map(String.init)
-                guard modifiers == ["all"] else { throw SelectionError(message: "keywords take only '|all'", node: map.first?.key) }
-                let values = map.first!.value.sequence ?? [map.first!.value]
-                return Selection(name: name, body: .keywords(try values.map { try compileKeyword($0) }, requiresAll: true))
+                let allowed: Set<String> = ["all", "cased", "windash", "base64", "base64offset", "utf16le", "utf16be", "utf16", "wide", "expand"]
+                if let bad = modifiers.first(where: { !allowed.contains($0) }) {
+                    throw SelectionError(message: "keywords take only \(allowed.sorted().map { "|\($0)" }.joined(separator: ", ")), not '|\(bad)'", node: map.first?.key)
+                }
+                let values = map.first!.value.sequence.map(Array.init) ?? [map.first!.value]
+                let patterns = try values.flatMap { try compileKeyword($0, modifiers: modifiers.filter { $0 != "all" }, context: context) }
+                return Selection(name: name, body: .keywords(patterns, requiresAll: modifiers.contains("all")))
             }
-            return Selection(name: name, body: .maps([try compileMap(map, scope: scope)]))
+            return Selection(name: name, body: .maps([try compileMap(map, context: context)]))
         }
         if node.scalar != nil {
-            return Selection(name: name, body: .keywords([try compileKeyword(node)], requiresAll: false))
+            return Selection(name: name, body: .keywords(try compileKeyword(node, modifiers: [], context: context), requiresAll: false))
         }
         throw SelectionError(message: "a selection must be a map or a list", node: node)
     }
 
-    private func compileKeyword(_ node: Node) throws -> CompiledPattern {
+    /// A keyword (searched anywhere in `raw`); `|expand` may make it several.
+    private func compileKeyword(_ node: Node, modifiers names: [String], context: CompileContext) throws -> [CompiledPattern] {
         guard let value = scalarText(node) else { throw SelectionError(message: "a keyword must be a string", node: node) }
-        var modifiers = SigmaValueCompiler.Modifiers()
+        var modifiers: SigmaValueCompiler.Modifiers
+        do { modifiers = try SigmaValueCompiler.parseModifiers(names) } catch let error as SigmaValueError {
+            throw SelectionError(message: error.message, node: node)
+        }
         modifiers.contains = true
+        let values = modifiers.expand ? try SigmaValueCompiler.expand(value, placeholders: context.placeholders) : [value]
         do {
-            return try SigmaValueCompiler.compile(value, modifiers: modifiers, allowJIT: allowJIT)
+            return try values.map { try SigmaValueCompiler.compile($0, modifiers: modifiers, allowJIT: allowJIT, utf: context.utf) }
         } catch let error as SigmaValueError {
             throw SelectionError(message: error.message, node: node)
         }
     }
 
-    private func compileMap(_ map: Node.Mapping, scope: LogSourceScope) throws -> [FieldTest] {
+    private func compileMap(_ map: Node.Mapping, context: CompileContext) throws -> [FieldTest] {
         var tests: [FieldTest] = []
         for (keyNode, valueNode) in map {
             guard let key = keyNode.string else { throw SelectionError(message: "a field name must be a string", node: keyNode) }
             let parts = key.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
             let fieldName = parts[0]
-            guard FieldCatalog.isKnown(fieldName, allowsOpenKeys: scope.allowsOpenKeys) else {
-                let known = FieldCatalog.namedFields.union(RecordField.allCases.map(\.name))
-                let candidates = known.sorted().filter { $0.lowercased() == fieldName.lowercased() }
-                let best = candidates.first { $0 == fieldName.lowercased() } ?? candidates.first
+            let isParserField = FieldCatalog.isKnown(fieldName, allowsOpenKeys: context.scope.allowsOpenKeys)
+            let isCatalogueName = RecordField(name: fieldName) != nil || FieldCatalog.namedFields.contains(fieldName)
+            // A capture of this rule that no parser field shadows is read from the capturing selections.
+            let capturedBy = isCatalogueName ? [] : (context.captureSources[fieldName] ?? [])
+            guard isParserField || !capturedBy.isEmpty else {
+                let known = FieldCatalog.namedFields.union(RecordField.allCases.map(\.name)).union(context.captureSources.keys)
+                // Nearest ignoring case, then nearest as written (`User` → `user`, not `USER`).
+                let candidates = known.map { ($0, EditDistance.between($0.lowercased(), fieldName.lowercased()), EditDistance.between($0, fieldName)) }.filter { $0.1 <= 2 }
+                let best = candidates.min { ($0.1, $0.2, $0.0) < ($1.1, $1.2, $1.0) }?.0
                 let suggestion = best.map { "; did you mean '\($0)'?" } ?? ""
                 throw SelectionError(message: "unknown field '\(fieldName)' for this logsource\(suggestion) (fields: Documentation/Fields.md)", node: keyNode)
             }
@@ -273,6 +435,9 @@ public struct RuleLoader {
             }
             let valueNodes = valueNode.sequence.map { Array($0) } ?? [valueNode]
             if valueNodes.isEmpty { throw SelectionError(message: "\(key): an empty value list matches nothing", node: valueNode) }
+            if modifiers.all && valueNodes.count < 2 {
+                throw SelectionError(message: "\(key): 'all' needs a list of two or more values (Sigma forbids it on one value)", node: valueNode)
+            }
             var values: [ValueTest] = []
             for node in valueNodes {
                 if modifiers.exists {
@@ -286,13 +451,28 @@ public struct RuleLoader {
                     continue
                 }
                 guard let text = scalarText(node) else { throw SelectionError(message: "\(key): values must be scalars", node: node) }
-                do {
-                    values.append(.pattern(try SigmaValueCompiler.compile(text, modifiers: modifiers, allowJIT: allowJIT)))
-                } catch let error as SigmaValueError {
-                    throw SelectionError(message: "\(key): \(error.message)", node: node)
+                let texts = modifiers.expand ? try SigmaValueCompiler.expand(text, placeholders: context.placeholders) : [text]
+                for text in texts {
+                    do {
+                        if modifiers.isTyped {
+                            values.append(try SigmaValueCompiler.typedTest(text, modifiers: modifiers) {
+                                FieldCatalog.isKnown($0, allowsOpenKeys: context.scope.allowsOpenKeys)
+                            })
+                        } else if modifiers.neq, Double(text) != nil, !modifiers.contains, !modifiers.startsWith, !modifiers.endsWith, !modifiers.regex {
+                            // `|neq: 0` compares numbers (so `00` equals `0`); text otherwise.
+                            values.append(.number(.eq, Double(text)!))
+                        } else {
+                            var source = text
+                            if modifiers.regex, let limit = context.matchLimit { source = "(*LIMIT_MATCH=\(limit))" + source }
+                            values.append(.pattern(try SigmaValueCompiler.compile(source, modifiers: modifiers, allowJIT: allowJIT, utf: context.utf)))
+                        }
+                    } catch let error as SigmaValueError {
+                        throw SelectionError(message: "\(key): \(error.message)", node: node)
+                    }
                 }
             }
-            tests.append(FieldTest(field: field, values: values, requiresAll: modifiers.all, key: key))
+            tests.append(FieldTest(field: field, values: values, requiresAll: modifiers.all, negated: modifiers.neq,
+                                   capturedBy: capturedBy, key: key))
         }
         return tests
     }
@@ -314,56 +494,36 @@ public struct RuleLoader {
             guard let type = spec["type"]?.string, Self.entityTypes.contains(type) else {
                 throw fail("entities.\(name): type must be one of \(Self.entityTypes.sorted().joined(separator: ", "))", value)
             }
-            entities[name] = EntitySpec(type: type, redact: spec["redact"]?.bool ?? (type == "secret"))
+            var check: CaptureCheck?
+            if let checkNode = spec["check"] {
+                guard let text = checkNode.string, let parsed = CaptureCheck(rawValue: text) else {
+                    throw fail("entities.\(name): check must be one of \(CaptureCheck.allCases.map(\.rawValue).joined(separator: ", "))", checkNode)
+                }
+                check = parsed
+            }
+            entities[name] = EntitySpec(type: type, redact: spec["redact"]?.bool ?? (type == "secret"), check: check)
         }
         return entities
     }
 
     private func parseExposure(_ node: Node?, fail: (String, Node?) -> RuleLoadError) throws(RuleLoadError) -> ExposureSpec? {
         guard let node else { return nil }
-        guard let map = node.mapping else { throw fail("exposure must be a mapping", node) }
-        for (key, _) in map where !Self.exposureKeys.contains(key.string ?? "") {
-            throw fail("exposure: unknown key '\(key.string ?? "?")'", key)
-        }
-        guard let category = map["category"]?.string else { throw fail("exposure needs a category", node) }
-        let disclosure = map["disclosure"]?.string ?? "unknown"
-        guard Self.disclosures.contains(disclosure) else { throw fail("exposure.disclosure must be one of \(Self.disclosures.sorted().joined(separator: ", "))", node) }
-        return ExposureSpec(category: category, disclosure: disclosure, asset: map["asset"]?.string)
+        return try ExposureSpec.parse(node) { message, at in fail(message, at ?? node) }
     }
+}
 
-    private func parseTests(_ node: Node?, fail: (String, Node?) -> RuleLoadError) throws(RuleLoadError) -> RuleTests? {
-        guard let node, let map = node.mapping else { return nil }
-        let context = map["context"]?.mapping
-        var cases: [RuleTestCase] = []
-        for caseNode in map["cases"]?.sequence ?? [] {
-            guard let caseMap = caseNode.mapping else { throw fail("tests.cases: each case is a mapping", caseNode) }
-            guard let input = caseMap["input"]?.string else { throw fail("tests.cases: a case needs an input", caseNode) }
-            var expectations: [RuleTestExpectation] = []
-            for expected in caseMap["expect"]?.sequence ?? [] {
-                guard let expectedMap = expected.mapping, let rule = expectedMap["rule"]?.string else {
-                    throw fail("tests.cases.expect: each expectation needs a rule", expected)
-                }
-                var fields: [String: String] = [:]
-                for (key, value) in expectedMap["fields"]?.mapping ?? [:] {
-                    if let name = key.string, let text = value.string { fields[name] = text }
-                }
-                expectations.append(RuleTestExpectation(rule: rule, line: expectedMap["line"]?.int, fields: fields,
-                                                        redacted: expectedMap["redacted"]?.sequence?.compactMap(\.string) ?? []))
-            }
-            cases.append(RuleTestCase(name: caseMap["name"]?.string ?? "case \(cases.count + 1)", input: input,
-                                      expectations: expectations, sourceLine: caseNode.mark?.line))
-        }
-        return RuleTests(year: context?["year"]?.int, timezone: context?["timezone"]?.string, cases: cases)
-    }
+/// A rule that loaded but cannot run in this scan, and why (an unresolved placeholder).
+public struct SkippedRule: Sendable, Equatable {
+    public var path: String
+    public var line: Int?
+    public var id: String
+    public var title: String
+    public var reason: String
+}
 
-    private func countTestCases(_ node: Node?, fail: (String, Node?) -> RuleLoadError) throws(RuleLoadError) -> (positive: Int, negative: Int) {
-        guard let node else { return (0, 0) }
-        guard let map = node.mapping else { throw fail("tests must be a mapping with 'cases'", node) }
-        guard let cases = map["cases"]?.sequence else { return (0, 0) }
-        var positive = 0, negative = 0
-        for testCase in cases {
-            if let expect = testCase.mapping?["expect"]?.sequence, !expect.isEmpty { positive += 1 } else { negative += 1 }
-        }
-        return (positive, negative)
+extension LogSource {
+    /// `product: linux, service: sshd`, for messages.
+    public var described: String {
+        [product.map { "product: \($0)" }, category.map { "category: \($0)" }, service.map { "service: \($0)" }].compactMap { $0 }.joined(separator: ", ")
     }
 }

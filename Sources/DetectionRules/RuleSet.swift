@@ -14,9 +14,12 @@ public struct RuleSet: Sendable {
     public let prefilter: LiteralPrefilter
     /// For each rule, the indexes of its literals in ``prefilter``; nil when the rule is ungated.
     public let gateLiterals: [[Int]?]
+    /// Rules that loaded but cannot run in this scan (a placeholder without values), with the reason.
+    public let skipped: [SkippedRule]
 
-    public init(rules: [DetectionRule], files: [String], sha256: String) throws(RuleLoadError) {
+    public init(rules: [DetectionRule], files: [String], sha256: String, skipped: [SkippedRule] = []) throws(RuleLoadError) {
         self.rules = rules
+        self.skipped = skipped
         self.files = files
         self.sha256 = sha256
         var literals: [LiteralPrefilter.Literal] = []

@@ -1,7 +1,7 @@
 import PatternMatching
 import RecordParsing
 
-/// One compiled Sigma value: a PCRE2 pattern, or a presence test.
+/// One compiled Sigma value: a PCRE2 pattern, a presence test, or a typed comparison.
 public enum ValueTest: Sendable {
     /// The field's bytes must match the pattern. Named groups become event fields.
     case pattern(CompiledPattern)
@@ -9,6 +9,37 @@ public enum ValueTest: Sendable {
     case isAbsent
     /// `|exists: true|false`.
     case exists(Bool)
+    /// `|lt`, `|lte`, `|gt`, `|gte` (and `|neq` on a number): the field read as a decimal number.
+    case number(NumericComparison, Double)
+    /// `|cidr`: the field read as an IPv4 or IPv6 address, inside the network.
+    case network(IPNetwork)
+    /// `|minute` … `|year`: a part of the field read as a time stamp, compared as a number.
+    case timePart(TimePart, NumericComparison, Int)
+    /// `|fieldref`: the field compared with another field of the same record.
+    case fieldReference(FieldName, FieldReferenceMatch)
+}
+
+/// How a numeric value is compared (`lt`, `lte`, `gt`, `gte`; `eq` for a bare value).
+public enum NumericComparison: String, Sendable {
+    case lt, lte, gt, gte, eq
+
+    public func holds<T: Comparable>(_ value: T, _ bound: T) -> Bool {
+        switch self {
+        case .lt: return value < bound
+        case .lte: return value <= bound
+        case .gt: return value > bound
+        case .gte: return value >= bound
+        case .eq: return value == bound
+        }
+    }
+}
+
+/// How `|fieldref` compares: whole value, or `contains`/`startswith`/`endswith`; ASCII case-folded
+/// unless `|cased`.
+public struct FieldReferenceMatch: Sendable, Equatable {
+    public enum Position: Sendable { case whole, contains, prefix, suffix }
+    public var position: Position
+    public var caseSensitive: Bool
 }
 
 /// `field|modifiers: values` — one key of a selection map.
@@ -17,6 +48,11 @@ public struct FieldTest: Sendable {
     public var values: [ValueTest]
     /// `|all`: every value must match (otherwise any one).
     public var requiresAll: Bool
+    /// `|neq`: the field must be present and match none of the values.
+    public var negated: Bool = false
+    /// The selections (indexes) whose `|re` named groups define `field` when it is not a parser field
+    /// but a capture of the same rule (rule-format §3.6): they are evaluated first. Empty for parser fields.
+    public var capturedBy: [Int] = []
     /// The key as written, for explanations and errors.
     public var key: String
 }

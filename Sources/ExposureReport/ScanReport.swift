@@ -260,13 +260,21 @@ public struct FindingRule: Codable, Sendable, Equatable {
     public var title: String
     public var level: String
     public var tags: [String]
+    /// For an imported rule: its authors, licence and upstream link, which its licence (DRL 1.1)
+    /// requires every finding to carry. Absent for native rules.
+    public var author: String?
+    public var license: String?
+    public var source: String?
 
-    public init(id: String, name: String?, title: String, level: String, tags: [String]) {
+    public init(id: String, name: String?, title: String, level: String, tags: [String], author: String? = nil, license: String? = nil, source: String? = nil) {
         self.id = id
         self.name = name
         self.title = title
         self.level = level
         self.tags = tags
+        self.author = author
+        self.license = license
+        self.source = source
     }
 }
 

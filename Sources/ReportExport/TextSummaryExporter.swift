@@ -32,7 +32,9 @@ public enum TextSummaryExporter {
             out += "\nrules that matched:\n"
             for statistic in hits {
                 let rule = titles[statistic.id]
-                out += "  [\(rule?.level ?? "?")] \(rule?.title ?? statistic.id): \(statistic.matches)\n"
+                // Imported rules name their authors and licence (DRL 1.1 asks every match to).
+                let attribution = rule?.license.map { license in " (by \(rule?.author ?? "unknown"), \(license))" } ?? ""
+                out += "  [\(rule?.level ?? "?")] \(rule?.title ?? statistic.id)\(attribution): \(statistic.matches)\n"
             }
         }
         let severe = report.findings.filter { ["critical", "high", "medium"].contains($0.rule.level) }

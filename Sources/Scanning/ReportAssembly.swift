@@ -18,12 +18,16 @@ public enum ReportAssembly {
             problems.append("rule \(statistic.id): PCRE2 engine errors on \(statistic.engineErrors) lines")
         }
         let isComplete = problems.isEmpty
+        var warnings = outcome.warnings
+        for skipped in rules.skipped {
+            warnings.append("rule \(skipped.id) (\(skipped.path)) not run: \(skipped.reason)")
+        }
         return ScanReport(
             tool: ToolInfo(name: "spoor", version: toolVersion),
             run: run,
             rules: RuleSetSummary(count: rules.rules.count, sha256: rules.sha256, statistics: outcome.statistics, findingsCapPerRule: configuration.findingsCapPerRule),
             evidence: outcome.evidence,
             findings: outcome.findings,
-            summary: ScanSummary(isComplete: isComplete, findings: outcome.findings.count, matchesByLevel: matchesByLevel, evidenceFiles: outcome.evidence.count, problems: problems, warnings: outcome.warnings))
+            summary: ScanSummary(isComplete: isComplete, findings: outcome.findings.count, matchesByLevel: matchesByLevel, evidenceFiles: outcome.evidence.count, problems: problems, warnings: warnings))
     }
 }

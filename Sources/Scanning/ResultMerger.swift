@@ -214,7 +214,9 @@ final class ResultMerger: @unchecked Sendable {
             location.bytes = Data(draft.line).base64EncodedString()
         }
         let time = draft.timeText.map { FindingTime(text: TextRendering.escapedText($0), utc: nil, yearSource: nil, zoneSource: nil, isAmbiguous: nil, confidence: "low") }
-        return Finding(rule: FindingRule(id: rule.id, name: rule.name, title: rule.title, level: rule.level.rawValue, tags: rule.tags),
+        return Finding(rule: FindingRule(id: rule.id, name: rule.name, title: rule.title, level: rule.level.rawValue, tags: rule.tags,
+                                                 author: rule.author, license: rule.provenance?.license,
+                                                 source: rule.provenance?.url),
                        fields: fields, time: time, evidence: [location], isFromDamagedData: nil)
     }
 
