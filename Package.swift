@@ -51,7 +51,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Rules' own test cases, run through the scan pipeline (`spoor test`).
-        .target(name: "RuleTesting", dependencies: ["DetectionRules", "Scanning", "ExposureReport"]),
+        .target(name: "RuleTesting", dependencies: ["DetectionRules", "Scanning", "ExposureReport", "PatternMatching", "RecordParsing"]),
         // Deterministic generator of realistic host log trees (samples/ and benchmark corpora).
         .target(name: "CorpusGeneration", dependencies: ["ZlibCodec", "RecordParsing"]),
         .executableTarget(name: "spoor-corpus", dependencies: [

@@ -6,6 +6,8 @@ public struct DetectionRule: Sendable {
     /// Where the rule came from: file path and 0-based document index in it.
     public var sourcePath: String
     public var documentIndex: Int
+    /// 1-based line where the rule's document starts, when known.
+    public var sourceLine: Int?
     /// Sigma `id` (UUID); rules without one get `name` or a path-derived identifier.
     public var id: String
     public var name: String?

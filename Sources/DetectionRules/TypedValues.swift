@@ -17,11 +17,16 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
     public init?(_ text: String) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count <= 2, let address = IPNetwork.parse(Array(parts[0].utf8)) else { return nil }
-        let isIPv4 = IPNetwork.isMappedIPv4(address)
+        // The prefix counts bits of the address as written: 32 for dotted IPv4, 128 for IPv6
+        // notation, the IPv4-mapped form `::ffff:a.b.c.d/120` included.
+        let isIPv4 = IPNetwork.parseIPv4(Array(parts[0].utf8)[...]) != nil
         let maximum = isIPv4 ? 32 : 128
         var length = maximum
         if parts.count == 2 {
-            guard let parsed = Int(parts[1]), (0...maximum).contains(parsed) else { return nil }
+            // Decimal digits only: no sign, no spaces (`Int` would take `+8`).
+            let digits = Array(parts[1].utf8)
+            guard (1...3).contains(digits.count), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+                  let parsed = Int(parts[1]), (0...maximum).contains(parsed) else { return nil }
             length = parsed
         }
         let bits = isIPv4 ? length + 96 : length
@@ -101,9 +106,10 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
 public enum TimePart: String, Sendable, CaseIterable {
     case minute, hour, day, week, month, year
 
-    /// The part of the stamp in `bytes` (RFC 3339, RFC 3164, or auditd's `epoch.fraction[:serial]`,
-    /// read in UTC); nil when the stamp cannot be read or lacks the part (a year-less RFC 3164 stamp
-    /// has no `year` or `week`).
+    /// The part of the stamp in `bytes` (RFC 3339, RFC 3164, a web access log's
+    /// `dd/Mon/yyyy:hh:mm:ss ±hhmm`, auditd's `epoch.fraction[:serial]` or journald's microseconds since
+    /// the epoch, both read in UTC); nil when the stamp cannot be read or lacks the part (a year-less
+    /// RFC 3164 stamp has no `year` or `week`).
     public func value(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard let time = TimePart.civilTime(bytes) else { return nil }
         switch self {
@@ -121,16 +127,24 @@ public enum TimePart: String, Sendable, CaseIterable {
     static func civilTime(_ bytes: UnsafeBufferPointer<UInt8>) -> CivilTime? {
         if let time = TimestampParser.parseRFC3339(bytes) { return time }
         if let time = TimestampParser.parseRFC3164(bytes) { return time }
-        // auditd: seconds since the epoch, UTC.
-        var seconds: Int64 = 0
+        // Web access logs: `07/Mar/2025:10:00:21 +0000`.
+        if let time = RecordTime.parseWebTime(bytes) { return time }
+        // auditd: seconds since the epoch (`epoch.fraction:serial`); journald's `__REALTIME_TIMESTAMP`:
+        // microseconds since the epoch. Both UTC.
+        var epoch: Int64 = 0
         var digits = 0
         for byte in bytes {
             guard byte >= 0x30 && byte <= 0x39 else { break }
-            seconds = seconds * 10 + Int64(byte - 0x30)
+            epoch = epoch * 10 + Int64(byte - 0x30)
             digits += 1
-            if digits > 12 { return nil }
+            if digits > 17 { return nil }
         }
-        guard digits >= 9 else { return nil }
+        let seconds: Int64
+        switch digits {
+        case 9...12: seconds = epoch
+        case 15...17 where digits == bytes.count: seconds = epoch / 1_000_000
+        default: return nil
+        }
         let days = Int(seconds / 86_400)
         let rest = Int(seconds % 86_400)
         let (year, month, day) = CivilTime.civilFromDays(days)

@@ -31,11 +31,14 @@ public struct LineChunker {
     private var deferredError: InputError?
     /// Bytes asked of the reader per call.
     private let readSize: Int
+    /// `readSize` zero bytes, appended to make room for each read.
+    private let zeros: [UInt8]
 
     public init(targetChunkBytes: Int = 1 << 20, maximumLineBytes: Int = 1 << 20) {
         self.targetChunkBytes = max(targetChunkBytes, 1)
         self.maximumLineBytes = max(maximumLineBytes, 1)
         readSize = max(min(targetChunkBytes, 1 << 20), 64 * 1024)
+        zeros = [UInt8](repeating: 0, count: readSize)
     }
 
     /// The next chunk, or nil at the end. Throws the reader's error after the last good chunk.
@@ -97,7 +100,9 @@ public struct LineChunker {
         // second buffer: one copy fewer per byte on the reader thread, the scan's bottleneck.
         let start = pending.count
         pending.reserveCapacity(max(targetChunkBytes, start) + readSize)
-        pending.append(contentsOf: repeatElement(0, count: readSize))
+        // Appending an array of zeros is a memcpy in every build; `repeatElement` goes byte by byte in
+        // unoptimised builds (a second per scan, which `spoor test` under `swift build` pays per case).
+        pending.append(contentsOf: zeros)
         let attempt: Result<Int, InputError> = pending.withUnsafeMutableBytes { buffer in
             do throws(InputError) { return .success(try reader.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))) } catch { return .failure(error) }
         }

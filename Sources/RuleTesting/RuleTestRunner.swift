@@ -8,13 +8,18 @@ import Scanning
 ///
 /// Contract: a case passes when the findings of the rule under test are exactly the expected ones
 /// (each expectation matches one finding by rule, line, a subset of fields, and the captures that
-/// must be redacted); any other finding of that rule fails it. A rule with tests but no positive or
-/// no negative case fails too. Inputs go to a private temporary folder, removed afterwards.
+/// must be redacted); any other finding of that rule fails it. A rule without a positive and a negative
+/// case fails too, as do the gates of ``RuleGates`` (coverage, adversarial lines) and, when
+/// `interpreterRules` is given (the same files compiled without the JIT), any case whose findings
+/// differ between the two engines. Inputs go to a private temporary folder, removed afterwards.
 public struct RuleTestRunner {
     public let rules: RuleSet
+    /// The same rules compiled for the PCRE2 interpreter; nil skips the JIT-agreement gate.
+    public let interpreterRules: RuleSet?
 
-    public init(rules: RuleSet) {
+    public init(rules: RuleSet, interpreterRules: RuleSet? = nil) {
         self.rules = rules
+        self.interpreterRules = interpreterRules
     }
 
     /// One case's outcome.
@@ -28,29 +33,36 @@ public struct RuleTestRunner {
 
     public func run() -> [Result] {
         var results: [Result] = []
-        for rule in rules.rules {
+        for (index, rule) in rules.rules.enumerated() {
             let label = rule.name ?? rule.id
-            guard let tests = rule.tests else { continue }
-            if rule.testCaseCounts.positive == 0 || rule.testCaseCounts.negative == 0 {
-                results.append(Result(rule: label, caseName: "(coverage)", sourcePath: rule.sourcePath,
-                                      failures: ["needs at least one positive and one negative case (has \(rule.testCaseCounts.positive) and \(rule.testCaseCounts.negative))"]))
+            let counts = rule.tests?.caseCounts ?? (positive: 0, negative: 0)
+            if counts.positive == 0 || counts.negative == 0 {
+                results.append(Result(rule: label, caseName: "(cases)", sourcePath: rule.sourcePath,
+                                      failures: ["needs at least one positive and one negative case (has \(counts.positive) and \(counts.negative))"]))
             }
+            guard let tests = rule.tests else { continue }
             for testCase in tests.cases {
                 results.append(Result(rule: label, caseName: testCase.name, sourcePath: rule.sourcePath,
-                                      failures: run(testCase, of: rule, context: tests)))
+                                      failures: run(testCase, of: rule, ruleIndex: index, context: tests)))
             }
+            results.append(Result(rule: label, caseName: "(coverage)", sourcePath: rule.sourcePath, failures: RuleGates.coverageGaps(of: rule)))
+            results.append(Result(rule: label, caseName: "(adversarial lines)", sourcePath: rule.sourcePath, failures: RuleGates.adversarialFailures(of: rule)))
         }
         return results
     }
 
-    private func run(_ testCase: RuleTestCase, of rule: DetectionRule, context: RuleTests) -> [String] {
+    private func run(_ testCase: RuleTestCase, of rule: DetectionRule, ruleIndex: Int, context: RuleTests) -> [String] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spoor-rule-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(testCase.input.utf8).write(to: folder.appendingPathComponent("input.log"))
+            if let inputFile = testCase.inputFile {
+                try FileManager.default.copyItem(atPath: inputFile, toPath: folder.appendingPathComponent((inputFile as NSString).lastPathComponent).path)
+            } else {
+                try Data(testCase.input.utf8).write(to: folder.appendingPathComponent("input.log"))
+            }
         } catch {
-            return ["cannot write the case's input: \(error.localizedDescription)"]
+            return ["cannot prepare the case's input: \(error.localizedDescription)"]
         }
         var configuration = ScanConfiguration(evidencePaths: [folder.path], jobs: 1, redactionKey: Array("spoor-rule-tests".utf8))
         configuration.findingsCapPerRule = 10_000
@@ -58,6 +70,15 @@ public struct RuleTestRunner {
         if let year = context.year { configuration.referenceDate = CalendarDate(year: year, month: 12, day: 31) }
         let outcome = ScanPipeline(configuration: configuration, rules: rules).run()
         var failures = outcome.problems.map { "scan problem: \($0)" }
+        if let interpreterRules {
+            // Gate 2: the interpreter must find exactly what the JIT found.
+            let other = ScanPipeline(configuration: configuration, rules: interpreterRules).run()
+            let jit = outcome.findings.map(Self.signature), interpreted = other.findings.map(Self.signature)
+            if jit != interpreted {
+                let onlyJIT = jit.filter { !interpreted.contains($0) }, onlyInterpreter = interpreted.filter { !jit.contains($0) }
+                failures.append("JIT and interpreter disagree: only with JIT \(onlyJIT), only with the interpreter \(onlyInterpreter)")
+            }
+        }
         var unmatched = outcome.findings.filter { $0.rule.id == rule.id }
         for expectation in testCase.expectations {
             let isThisRule = expectation.rule == rule.id || expectation.rule == rule.name
@@ -76,7 +97,15 @@ public struct RuleTestRunner {
         for extra in unmatched {
             failures.append("unexpected finding at line \(extra.evidence.first?.line ?? 0): \(extra.evidence.first?.text ?? "(binary line)")")
         }
+        if outcome.statistics.indices.contains(ruleIndex), outcome.statistics[ruleIndex].engineErrors > 0 {
+            failures.append("PCRE2 engine errors on \(outcome.statistics[ruleIndex].engineErrors) lines")
+        }
         return failures
+    }
+
+    /// What identifies a finding across engines: rule, line and fields.
+    static func signature(_ finding: Finding) -> String {
+        "\(finding.rule.id)@\(finding.evidence.first?.line ?? 0) \(finding.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))"
     }
 
     static func satisfies(_ finding: Finding, _ expectation: RuleTestExpectation) -> Bool {

@@ -59,6 +59,8 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("until"), help: "Keep findings at or before this UTC time (YYYY-MM-DD means the end of that day).")
     var until: String?
 
+    @OptionGroup var engine: RuleEngineOptions
+
     mutating func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maximumLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
@@ -84,11 +86,17 @@ struct ScanCommand: ParsableCommand {
             printError("spoor: no rules: give --rules PATH")
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
-        let rules: RuleSet
-        do {
-            rules = try RuleLoader().load(paths: ruleSources)
-        } catch {
-            printError("spoor: rule error: \(error.description)")
+        let rules = try engine.load(ruleSources)
+        for skipped in rules.skipped {
+            printError("spoor: rule \(skipped.id) (\(skipped.path)) not run: \(skipped.reason)")
+        }
+        let profileZone: String?
+        do { profileZone = try engine.profile().timeZone } catch {
+            printError("spoor: \(error.description)")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+        if let profileZone, TimeZone(identifier: profileZone) == nil {
+            printError("spoor: profile \(engine.profilePath ?? "-"): unknown time zone '\(profileZone)'")
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
 
@@ -98,7 +106,7 @@ struct ScanCommand: ParsableCommand {
         configuration.findingsCapPerRule = findingsCap
         configuration.isRedacting = !showSecrets
         configuration.referenceDate = referenceDate.flatMap(CalendarDate.init(text:))
-        configuration.timeZoneIdentifier = timeZone
+        configuration.timeZoneIdentifier = timeZone ?? profileZone
         configuration.since = since.flatMap { UTCArgument.seconds($0, endOfDay: false) }
         configuration.until = until.flatMap { UTCArgument.seconds($0, endOfDay: true) }
         configuration.scanDate = Int64(started.timeIntervalSince1970)

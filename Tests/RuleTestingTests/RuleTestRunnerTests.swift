@@ -34,13 +34,15 @@ struct RuleTestRunnerTests {
 
     private func run(_ text: String) throws -> [RuleTestRunner.Result] {
         let loaded = try RuleLoader().loadDocuments(text, path: "t.yml")
-        return RuleTestRunner(rules: try RuleSet(rules: loaded, files: ["t.yml"], sha256: "t")).run()
+        let interpreted = try RuleLoader(allowJIT: false).loadDocuments(text, path: "t.yml")
+        return RuleTestRunner(rules: try RuleSet(rules: loaded, files: ["t.yml"], sha256: "t"),
+                              interpreterRules: try RuleSet(rules: interpreted, files: ["t.yml"], sha256: "t")).run()
     }
 
-    @Test("a rule whose cases hold passes them all")
+    @Test("a rule whose cases hold passes them all, and the gates")
     func passing() throws {
         let results = try run(Self.rule())
-        #expect(results.count == 2)
+        #expect(results.map(\.caseName) == ["one failure among noise", "nothing else", "(coverage)", "(adversarial lines)"])
         let allPassed = results.allSatisfy { $0.isPassed }
         #expect(allPassed, "\(results.flatMap(\.failures))")
     }
@@ -48,7 +50,7 @@ struct RuleTestRunnerTests {
     @Test("a wrong expected line fails, naming what was found")
     func wrongLine() throws {
         let results = try run(Self.rule(expectedLine: 1))
-        #expect(results.filter { !$0.isPassed }.count == 1)
+        #expect(results.filter { !$0.isPassed && !$0.caseName.hasPrefix("(") }.count == 1)
         let failures = results.filter { !$0.isPassed }.flatMap(\.failures)
         let namesFound = failures.contains { $0.contains("missing") && $0.contains("found: line 2") }
         #expect(namesFound, "\(failures)")
@@ -62,5 +64,35 @@ struct RuleTestRunnerTests {
         let failures = results.flatMap(\.failures)
         #expect(negativeFailed)
         #expect(failures.contains { $0.contains("unexpected finding at line 1") }, "\(failures)")
+    }
+
+    @Test("a rule without a negative case fails, saying so")
+    func missingNegative() throws {
+        // A rule nobody showed quiet on near-misses may fire on everything.
+        let text = Self.rule().replacingOccurrences(of: """
+                - name: nothing else
+                  input: |
+                      Mar  7 10:00:00 web01 sshd[1]: Accepted publickey for git from 192.0.2.1 port 1 ssh2
+                  expect: []
+        """, with: "")
+        let failures = try run(text).filter { $0.caseName == "(cases)" }.flatMap(\.failures)
+        #expect(failures == ["needs at least one positive and one negative case (has 1 and 0)"])
+    }
+
+    @Test("a |re alternative that no positive line hits fails the coverage gate")
+    func uncoveredAlternative() throws {
+        // `Failed publickey` is in the pattern but never tested: nobody knows it works.
+        let results = try run(Self.rule(pattern: "'^Failed (?:password|publickey) for (?<user>\\S+) from|^Failed none for (?<none_user>\\S+) from'"))
+        let gaps = results.filter { $0.caseName == "(coverage)" }.flatMap(\.failures)
+        #expect(gaps.count == 1, "\(gaps)")
+        #expect(gaps.first?.contains("alternative '^Failed none for (?<none_user>\\S+) from'") == true, "\(gaps)")
+    }
+
+    @Test("a pattern that backtracks catastrophically on a 64 KiB line fails the adversarial gate")
+    func adversarialPattern() throws {
+        // `(a+)+b` on a long run of 'a' hits the match limit: on hostile evidence it would be an engine error.
+        let results = try run(Self.rule(pattern: "'^Failed password for (?<user>\\S+) from|(?:a+)+b'"))
+        let failures = results.filter { $0.caseName == "(adversarial lines)" }.flatMap(\.failures)
+        #expect(failures.contains { $0.contains("64 KiB of 'a'") }, "\(failures)")
     }
 }

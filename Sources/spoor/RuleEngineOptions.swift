@@ -1,0 +1,51 @@
+import ArgumentParser
+import DetectionRules
+import Foundation
+
+/// Options every command that loads rules shares: the site profile and the logsource map.
+struct RuleEngineOptions: ParsableArguments {
+    @Option(name: .customLong("profile"), help: "A site profile (YAML: placeholders for |expand, timezone).")
+    var profilePath: String?
+
+    @Option(name: .customLong("logsources"), help: "A logsource map replacing the built-in one (see `spoor logsources`).")
+    var logSourcesPath: String?
+
+    /// The profile, or an empty one.
+    func profile() throws(RuleLoadError) -> ScanProfile {
+        guard let profilePath else { return ScanProfile() }
+        return try ScanProfile.load(path: profilePath)
+    }
+
+    /// A loader configured from the options.
+    func loader(allowJIT: Bool = true, usesTestPlaceholders: Bool = false) throws(RuleLoadError) -> RuleLoader {
+        var map = LogSourceMap.builtIn
+        if let logSourcesPath {
+            guard let data = FileManager.default.contents(atPath: logSourcesPath), let text = String(data: data, encoding: .utf8) else {
+                throw RuleLoadError(path: logSourcesPath, message: "cannot read the logsource map")
+            }
+            map = try LogSourceMap(yaml: text, path: logSourcesPath)
+        }
+        return RuleLoader(allowJIT: allowJIT, placeholders: try profile().placeholders, usesTestPlaceholders: usesTestPlaceholders, logSources: map)
+    }
+
+    /// Loads rules, printing the error and exiting 2 when they do not load.
+    func load(_ paths: [String], allowJIT: Bool = true, usesTestPlaceholders: Bool = false) throws -> RuleSet {
+        do {
+            return try loader(allowJIT: allowJIT, usesTestPlaceholders: usesTestPlaceholders).load(paths: paths)
+        } catch {
+            printError("spoor: rule error: \(error.description)")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+    }
+}
+
+/// `spoor logsources`: prints the built-in logsource map, to read or to copy and change.
+struct LogSourcesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logsources",
+        abstract: "Print the built-in logsource map (Sigma logsource → record formats and programs).")
+
+    func run() throws {
+        FileHandle.standardOutput.write(Data((LogSourceMap.defaultText + "\n").utf8))
+    }
+}
