@@ -3,12 +3,13 @@ import Foundation
 import Testing
 import ZlibCodec
 
-/// The built `spoor` on `samples/`: what the README's quick start promises.
+/// The built `spoor` on `samples/var/log` (the evidence tree; `samples/expected/` holds the golden
+/// report, which must not become evidence): what the README's quick start promises.
 @Suite("spoor scan samples")
 struct SamplesScanTests {
     private func scanSamples(_ extra: [String] = [], into folder: TemporaryFolder, name: String = "r.json") throws -> (SpoorProcess.Result, ScanReport, Data) {
         let output = folder.url.appendingPathComponent(name)
-        let result = try SpoorProcess.run(["scan", "samples", "--format", "json", "-o", output.path, "--no-progress"] + extra)
+        let result = try SpoorProcess.run(["scan", "samples/var/log", "--format", "json", "-o", output.path, "--no-progress"] + extra)
         let data = try Data(contentsOf: output)
         return (result, try JSONDecoder().decode(ScanReport.self, from: data), data)
     }
@@ -22,11 +23,11 @@ struct SamplesScanTests {
         #expect(report.schema == "spoor.report/v1")
         #expect(report.summary.isComplete)
 
-        let root = SpoorProcess.packageRoot.appendingPathComponent("samples")
+        let root = SpoorProcess.packageRoot.appendingPathComponent("samples/var/log")
         let enumerator = try #require(FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]))
         var files: [String] = []
         for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
-            files.append("samples/" + url.path.dropFirst(root.path.count + 1))
+            files.append("samples/var/log/" + url.path.dropFirst(root.path.count + 1))
         }
         #expect(report.evidence.map(\.path).sorted() == files.sorted())
         for entry in report.evidence {
@@ -96,7 +97,7 @@ struct SamplesScanTests {
         defer { folder.remove() }
         let rule = folder.url.appendingPathComponent("bad.yml")
         try Data("title: t\nlogsource: {product: linux}\ndetection:\n    sel:\n        message|re: 'a(b'\n    condition: sel\n".utf8).write(to: rule)
-        let badRules = try SpoorProcess.run(["scan", "samples", "--rules", rule.path, "--no-progress"])
+        let badRules = try SpoorProcess.run(["scan", "samples/var/log", "--rules", rule.path, "--no-progress"])
         #expect(badRules.status == 2)
         #expect(badRules.standardError.contains("bad.yml:5"))
         #expect(badRules.standardError.contains("missing closing parenthesis"))
