@@ -22,7 +22,9 @@ struct SpoorProcess {
         return packageRoot.appendingPathComponent(".build/debug/spoor")
     }
 
-    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+    /// Runs `spoor` with the repository's rules as the bundled ones and no redaction key from the
+    /// caller's environment; `environment` adds (or overrides) variables.
+    static func run(_ arguments: [String], in directory: URL = packageRoot, environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -30,6 +32,7 @@ struct SpoorProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["SPOOR_BUNDLED_RULES"] = packageRoot.appendingPathComponent("rules").path
         environment.removeValue(forKey: "SPOOR_REDACTION_KEY")
+        environment.merge(extra) { _, given in given }
         process.environment = environment
         let output = Pipe()
         let error = Pipe()
