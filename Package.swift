@@ -70,7 +70,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "RecordParsingTests", dependencies: ["RecordParsing"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
-        .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing"]),
+        .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
         .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules"]),

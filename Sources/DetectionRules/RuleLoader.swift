@@ -261,7 +261,7 @@ public struct RuleLoader {
             selectionEntries.append((name, value, key))
         }
         var context = CompileContext(scope: scope, placeholders: placeholders, utf: utf, matchLimit: matchLimit,
-                                     captureSources: captureSources(of: selectionEntries.map(\.node)))
+                                     captureSources: captureSources(of: selectionEntries.map(\.node), utf: utf))
         var selections: [Selection] = []
         for (position, entry) in selectionEntries.enumerated() {
             context.currentSelection = position
@@ -318,7 +318,7 @@ public struct RuleLoader {
 
     /// Names defined by the `|re` named groups of each selection (compiled once here, only to read the
     /// name table; a pattern that does not compile is reported when its selection is compiled).
-    private func captureSources(of nodes: [Node]) -> [String: [Int]] {
+    private func captureSources(of nodes: [Node], utf: Bool) -> [String: [Int]] {
         var sources: [String: [Int]] = [:]
         for (index, node) in nodes.enumerated() {
             var maps: [Node.Mapping] = []
@@ -327,7 +327,7 @@ public struct RuleLoader {
                 for (key, value) in map {
                     guard let text = key.string, text.split(separator: "|").dropFirst().contains("re") else { continue }
                     for valueNode in value.sequence.map(Array.init) ?? [value] {
-                        guard let pattern = valueNode.string, let compiled = try? CompiledPattern(pattern, allowJIT: false) else { continue }
+                        guard let pattern = valueNode.string, let compiled = try? CompiledPattern(pattern, options: utf ? [.utf] : [], allowJIT: false) else { continue }
                         for group in compiled.namedGroups where sources[group.name]?.contains(index) != true {
                             sources[group.name, default: []].append(index)
                         }
@@ -466,9 +466,10 @@ public struct RuleLoader {
                             values.append(try SigmaValueCompiler.typedTest(text, modifiers: modifiers) {
                                 FieldCatalog.isKnown($0, allowsOpenKeys: context.scope.allowsOpenKeys)
                             })
-                        } else if modifiers.neq, Double(text) != nil, !modifiers.contains, !modifiers.startsWith, !modifiers.endsWith, !modifiers.regex {
-                            // `|neq: 0` compares numbers (so `00` equals `0`); text otherwise.
-                            values.append(.number(.eq, Double(text)!))
+                        } else if modifiers.neq, !modifiers.contains, !modifiers.startsWith, !modifiers.endsWith, !modifiers.regex,
+                                  let number = text.utf8.withContiguousStorageIfAvailable({ DecimalValue.parse($0) }) ?? nil {
+                            // `|neq: 0` compares decimal numbers (so `00` equals `0`); text otherwise.
+                            values.append(.number(.eq, number))
                         } else {
                             var source = text
                             if modifiers.regex, let limit = context.matchLimit { source = "(*LIMIT_MATCH=\(limit))" + source }

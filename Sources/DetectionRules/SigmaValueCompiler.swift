@@ -156,8 +156,8 @@ struct SigmaValueCompiler {
             // In UTF mode `\xhh` is a code point, not a byte: non-ASCII characters are written as code
             // points instead. Bytes that are not UTF-8 (a UTF-16 byte order mark, invalid input) cannot be
             // written in UTF mode at all, so such a value is matched as bytes.
-            if false && !variants.allSatisfy({ $0.allSatisfy(isValidUTF8) }) { options.remove(.utf) }
-            let escapesCharacters = false && options.contains(.utf)
+            if utf && !variants.allSatisfy({ $0.allSatisfy(isValidUTF8) }) { options.remove(.utf) }
+            let escapesCharacters = options.contains(.utf)
             let escape = { (bytes: [UInt8]) -> [UInt8] in
                 escapesCharacters ? escapedCharacters(bytes) : LiteralEscaping.pattern(matching: bytes)
             }

@@ -37,11 +37,15 @@ enum RsyslogEscapes {
         return nil
     }
 
-    /// `#` then three octal digits, the first 0–3 (a byte value).
+    /// `#` then three octal digits, the first 0–3, for a byte rsyslog escapes: a control character
+    /// (below 040, or 0177) or, with `$Escape8BitCharactersOnReceive`, a byte of 0200 and above.
+    /// A printable value is text as written: sudo's `USER=#1234` (a numeric runas user) stays itself.
     @inline(__always)
     static func isEscape(_ line: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Bool {
         guard index + 3 < end, line[index] == UInt8(ascii: "#") else { return false }
         let a = line[index + 1], b = line[index + 2], c = line[index + 3]
-        return a >= 0x30 && a <= 0x33 && b >= 0x30 && b <= 0x37 && c >= 0x30 && c <= 0x37
+        guard a >= 0x30 && a <= 0x33 && b >= 0x30 && b <= 0x37 && c >= 0x30 && c <= 0x37 else { return false }
+        let value = Int(a - 0x30) * 64 + Int(b - 0x30) * 8 + Int(c - 0x30)
+        return value < 0o40 || value >= 0o177
     }
 }

@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import DetectionRules
 import Testing
 
@@ -212,8 +214,10 @@ struct RuleLoaderTests {
         defer { folder.remove() }
         try folder.write("a.yml", RuleFixtures.document(id: "rule-a", detection: "k: xyz\ncondition: k"))
         try folder.write("B.yml", RuleFixtures.document(id: "rule-B", detection: "k: xyz\ncondition: k"))
-        try folder.write("a/z.yaml", RuleFixtures.document(id: "rule-az", detection: "k: xyz\ncondition: k"))
-        try folder.write("a/z.lfs.yml", "provenance: {source: SigmaHQ/sigma, path: rules/z.yml, sha256: '00', authors: [Jane Doe]}\n")
+        let imported = RuleFixtures.document(id: "rule-az", detection: "k: xyz\ncondition: k")
+        try folder.write("a/z.yaml", imported)
+        let sha = SHA256.hash(data: Data(imported.utf8)).map { String(format: "%02x", $0) }.joined()
+        try folder.write("a/z.lfs.yml", "provenance: {source: SigmaHQ/sigma, path: rules/z.yml, sha256: '\(sha)', authors: [Jane Doe]}\n")
         try folder.write("README.md", "not a rule\n")
         let set = try RuleLoader().load(paths: [folder.path])
         #expect(set.rules.map(\.id) == ["rule-B", "rule-a", "rule-az"])
@@ -223,6 +227,10 @@ struct RuleLoaderTests {
         // The sidecar is read as the provenance of the rule beside it.
         #expect(set.rules[2].provenance?.source == "SigmaHQ/sigma")
         #expect(set.rules[0].provenance == nil)
+        #expect(set.rules[2].author == "Jane Doe")
+        // An imported file edited in place no longer matches its sidecar: a load error, not a silent drift.
+        try folder.write("a/z.yaml", imported + "# local edit\n")
+        #expect(throws: RuleLoadError.self) { try RuleLoader().load(paths: [folder.path]) }
     }
 
     @Test("duplicate ids across two files are an error naming both")
