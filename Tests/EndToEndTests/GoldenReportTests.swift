@@ -32,7 +32,7 @@ enum GoldenReport {
     ]
 
     /// The scan the golden files record, as `spoor` arguments (the output options are added).
-    static let scanArguments = ["scan", "samples/var/log", "--jobs", "2", "--no-progress"]
+    static let scanArguments = ["scan", "samples/var/log", "--jobs", "2", "--findings-cap", "20", "--no-progress"]
     static let environment = ["SPOOR_REDACTION_KEY": "spoor-golden-samples"]
 
     /// The JSON report with its volatile values replaced, pretty-printed with sorted keys.
