@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
-        .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules"]),
+        .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules", "Scanning", "ExposureReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec"]),
     ],
     swiftLanguageModes: [.v6]

@@ -71,6 +71,12 @@ public struct ExposureSpec: Sendable, Equatable, Codable {
     public var category: String
     public var disclosure: String
     public var asset: String?
+
+    public init(category: String, disclosure: String, asset: String?) {
+        self.category = category
+        self.disclosure = disclosure
+        self.asset = asset
+    }
 }
 
 /// A rule's `tests:` block (rule-format §3.9): a pinned context and cases with exhaustive expectations.

@@ -145,14 +145,14 @@ public final class RuleEvaluator {
     }
 
     private func subject(of test: FieldTest, line: UnsafeBufferPointer<UInt8>, record: LogRecord, rule: DetectionRule, state: inout State) -> Subject {
-        guard !test.capturedBy.isEmpty else {
-            switch fields.value(of: test.field, in: record, line: line) {
-            case nil: return .absent
-            case .inLine(let range)?: return .inLine(range)
-            case .decoded(let range)?: return .decoded(range)
-            }
+        // The parser's field first: in open-key formats (auditd) a capture name such as `auid` may also be
+        // a field of the record, and the record's own value must win over another selection's capture.
+        switch fields.value(of: test.field, in: record, line: line) {
+        case .inLine(let range)?: return .inLine(range)
+        case .decoded(let range)?: return .decoded(range)
+        case nil: if test.capturedBy.isEmpty { return .absent }
         }
-        // A capture of this rule: the capturing selections run first (rule-format §3.6).
+        // Else a capture of this rule: the capturing selections run first (rule-format §3.6).
         for source in test.capturedBy {
             if state.memo[source] == -1 { _ = selection(source, rule: rule, line: line, record: record, state: &state) }
             guard state.memo[source] == 1, let capture = state.selectionCaptures[source].first(where: { $0.name == test.field.text }) else { continue }

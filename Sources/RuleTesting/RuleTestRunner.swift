@@ -29,6 +29,13 @@ public struct RuleTestRunner {
         public var sourcePath: String
         public var failures: [String]
         public var isPassed: Bool { failures.isEmpty }
+
+        public init(rule: String, caseName: String, sourcePath: String, failures: [String]) {
+            self.rule = rule
+            self.caseName = caseName
+            self.sourcePath = sourcePath
+            self.failures = failures
+        }
     }
 
     public func run() -> [Result] {

@@ -96,3 +96,22 @@ struct RuleTestRunnerTests {
         #expect(failures.contains { $0.contains("64 KiB of 'a'") }, "\(failures)")
     }
 }
+
+@Suite("JUnit report")
+struct JUnitReportTests {
+    @Test("one suite per rule file, failures with their messages, XML-escaped")
+    func render() {
+        // CI systems read this file: a stray `<` or `&` from a log line would make it unreadable.
+        let results = [
+            RuleTestRunner.Result(rule: "a_rule", caseName: "positive", sourcePath: "rules/a.yml", failures: []),
+            RuleTestRunner.Result(rule: "a_rule", caseName: "negative <quiet>", sourcePath: "rules/a.yml",
+                                  failures: ["unexpected finding at line 1: GET /?q=<script>&x=1"]),
+        ]
+        let xml = JUnitReport.render(results: results, skipped: [], seconds: 1.5)
+        #expect(xml.contains("<testsuites name=\"spoor rule tests\" tests=\"2\" failures=\"1\" time=\"1.500\">"))
+        #expect(xml.contains("<testsuite name=\"rules/a.yml\" tests=\"2\" failures=\"1\">"))
+        #expect(xml.contains("<testcase classname=\"a_rule\" name=\"positive\"/>"))
+        #expect(xml.contains("name=\"negative &lt;quiet&gt;\""))
+        #expect(xml.contains("GET /?q=&lt;script&gt;&amp;x=1</failure>"))
+    }
+}
