@@ -18,14 +18,7 @@ struct LintCommand: ParsableCommand {
     @OptionGroup var engine: RuleEngineOptions
 
     func run() throws {
-        var sources = paths
-        if sources.isEmpty {
-            guard let bundled = BundledRules.locate() else {
-                printError("spoor: cannot find the bundled rules; give rule paths")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-            sources = [bundled]
-        }
+        let sources = try engine.ruleSources(paths)
         let loader: RuleLoader
         do { loader = try engine.loader(usesTestPlaceholders: true) } catch {
             printError("spoor: \(error.description)")

@@ -10,6 +10,16 @@ struct RuleEngineOptions: ParsableArguments {
     @Option(name: .customLong("logsources"), help: "A logsource map replacing the built-in one (see `spoor logsources`).")
     var logSourcesPath: String?
 
+    /// `paths`, or the bundled rules when none is given (exit 2 when they cannot be found).
+    func ruleSources(_ paths: [String]) throws -> [String] {
+        guard paths.isEmpty else { return paths }
+        guard let bundled = BundledRules.locate() else {
+            printError("spoor: cannot find the bundled rules; give rule paths (or set SPOOR_BUNDLED_RULES)")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+        return [bundled]
+    }
+
     /// The profile, or an empty one.
     func profile() throws(RuleLoadError) -> ScanProfile {
         guard let profilePath else { return ScanProfile() }

@@ -26,14 +26,7 @@ struct TestCommand: ParsableCommand {
     @OptionGroup var engine: RuleEngineOptions
 
     func run() throws {
-        var sources = paths
-        if sources.isEmpty {
-            guard let bundled = BundledRules.locate() else {
-                printError("spoor: cannot find the bundled rules; give rule paths")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-            sources = [bundled]
-        }
+        let sources = try engine.ruleSources(paths)
         let rules = try engine.load(sources, usesTestPlaceholders: true)
         let interpreted = try engine.load(sources, allowJIT: false, usesTestPlaceholders: true)
         let started = Date()

@@ -9,22 +9,12 @@ struct LiteralGateTests {
         LiteralPrefilter.Literal(bytes: Array(text.utf8), isCaseless: caseless)
     }
 
-    /// True when `line` holds one of the gate's literals (ASCII case folded for caseless ones).
-    private func gateAdmits(_ gate: [LiteralPrefilter.Literal], _ line: [UInt8]) -> Bool {
-        func fold(_ bytes: [UInt8]) -> [UInt8] { bytes.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 0x20 : $0 } }
-        return gate.contains { literal in
-            let haystack = literal.isCaseless ? fold(line) : line
-            let needle = literal.isCaseless ? fold(literal.bytes) : literal.bytes
-            guard haystack.count >= needle.count else { return false }
-            return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<($0 + needle.count)]) == needle }
-        }
-    }
 
     /// The gate's promise: every line the rule matches holds a gate literal (no false negatives).
     private func expectNoFalseNegatives(_ rule: DetectionRule, _ lines: [String], sourceLocation: SourceLocation = #_sourceLocation) {
         guard let gate = rule.gate else { return }
         for line in lines where RuleFixtures.evaluate(rule, line).isMatched {
-            #expect(gateAdmits(gate, Array(line.utf8)), "gate \(gate.map { String(decoding: $0.bytes, as: UTF8.self) }) misses \(line)", sourceLocation: sourceLocation)
+            #expect(RuleFixtures.gateAdmits(gate, Array(line.utf8)), "gate \(gate.map { String(decoding: $0.bytes, as: UTF8.self) }) misses \(line)", sourceLocation: sourceLocation)
         }
     }
 

@@ -41,7 +41,7 @@ struct ModifierTests {
         let result = RuleFixtures.evaluate(rule, line)
         if case .engineError(let code) = result.outcome { Issue.record("engine error \(code)", sourceLocation: sourceLocation) }
         if result.isMatched, let gate = rule.gate {
-            #expect(Self.gateAdmits(gate, line), "gate \(gate.map { String(decoding: $0.bytes, as: UTF8.self) }) drops a matching line", sourceLocation: sourceLocation)
+            #expect(RuleFixtures.gateAdmits(gate, line), "gate \(gate.map { String(decoding: $0.bytes, as: UTF8.self) }) drops a matching line", sourceLocation: sourceLocation)
         }
         return result.isMatched
     }
@@ -54,15 +54,6 @@ struct ModifierTests {
         matches(try self.rule(detection, logsource: logsource), line, sourceLocation: sourceLocation)
     }
 
-    static func gateAdmits(_ gate: [LiteralPrefilter.Literal], _ line: [UInt8]) -> Bool {
-        func fold(_ bytes: [UInt8]) -> [UInt8] { bytes.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 0x20 : $0 } }
-        return gate.contains { literal in
-            let haystack = literal.isCaseless ? fold(line) : line
-            let needle = literal.isCaseless ? fold(literal.bytes) : literal.bytes
-            guard haystack.count >= needle.count else { return false }
-            return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<($0 + needle.count)]) == needle }
-        }
-    }
 
     /// The load error message for a rule, or nil when it loads.
     private func loadError(_ detection: String, logsource: String = ModifierTests.auth, extra: String = "") -> String? {

@@ -79,6 +79,18 @@ enum RuleFixtures {
         case expectedOneRule(Int)
     }
 
+    /// True when `line` holds one of the gate's literals (ASCII case folded for caseless ones): the
+    /// prefilter must never drop a line the rule matches.
+    static func gateAdmits(_ gate: [LiteralPrefilter.Literal], _ line: [UInt8]) -> Bool {
+        func fold(_ bytes: [UInt8]) -> [UInt8] { bytes.map { $0 >= 0x41 && $0 <= 0x5a ? $0 + 0x20 : $0 } }
+        return gate.contains { literal in
+            let haystack = literal.isCaseless ? fold(line) : line
+            let needle = literal.isCaseless ? fold(literal.bytes) : literal.bytes
+            guard haystack.count >= needle.count else { return false }
+            return (0...(haystack.count - needle.count)).contains { Array(haystack[$0..<($0 + needle.count)]) == needle }
+        }
+    }
+
     // Real-shaped lines used across the suites.
     static let failedPassword = "Mar  7 10:00:21 web01 sshd[2101]: Failed password for invalid user admin from 203.0.113.50 port 40022 ssh2"
     static let failedRoot = "Mar  7 10:00:22 web01 sshd[2102]: Failed password for root from 203.0.113.50 port 40023 ssh2"
