@@ -31,6 +31,13 @@ public struct DetectionRule: Sendable {
     public var tests: RuleTests?
     /// Where an imported rule came from (its `.lfs.yml` sidecar); nil for native rules.
     public var provenance: RuleProvenance?
+    /// Sigma-LF `emit: true`: report findings even when a correlation reads this rule's events.
+    public var emit: Bool = false
+    /// Set by ``RuleSet``: a correlation reads every event of this rule (so none may be capped away).
+    public var feedsCorrelation = false
+    /// Set by ``RuleSet``: the rule reports its own findings (false for a base rule of a correlation
+    /// without `emit: true` or the correlation's `generate: true`).
+    public var emitsFindings = true
 
     public var selections: [Selection]
     public var condition: Condition

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Yams
 
@@ -63,15 +64,28 @@ public struct RuleLinter {
         }
         files = Array(Set(files)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         var rules: [DetectionRule] = []
+        var correlations: [CorrelationRule] = []
         for file in files {
             do {
-                let set = try loader.load(paths: [file])
-                rules += set.rules
-                for skipped in set.skipped {
+                var digest = SHA256()
+                let loaded = try loader.loadFile(file, digest: &digest)
+                rules += loaded.rules
+                correlations += loaded.correlations
+                for skipped in loaded.skipped {
                     issues.append(Issue(severity: .warning, path: skipped.path, line: skipped.line, rule: skipped.id, message: skipped.reason))
                 }
             } catch {
                 issues.append(Issue(severity: .error, path: error.path, line: error.line, rule: error.rule, message: error.message))
+            }
+        }
+        // Correlations may name rules of other files: resolved over everything that loaded.
+        do { _ = try RuleSet(rules: rules, files: files, sha256: "", correlations: correlations) } catch {
+            issues.append(Issue(severity: .error, path: error.path, line: error.line, rule: error.rule, message: error.message))
+        }
+        for correlation in correlations {
+            if let other = rules.first(where: { $0.id == correlation.id || ($0.name != nil && $0.name == correlation.name) }) {
+                issues.append(Issue(severity: .error, path: correlation.sourcePath, line: correlation.sourceLine, rule: correlation.name ?? correlation.id,
+                                    message: "id or name also used by \(other.name ?? other.id) (\(other.sourcePath))"))
             }
         }
         var ids: [String: DetectionRule] = [:]

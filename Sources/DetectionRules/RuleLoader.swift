@@ -65,50 +65,65 @@ public struct RuleLoader {
         files = Array(Set(files)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         var rules: [DetectionRule] = []
         var skipped: [SkippedRule] = []
+        var correlations: [CorrelationRule] = []
         var digest = SHA256()
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw RuleLoadError(path: file, message: "cannot read the rule file")
-            }
-            digest.update(data: Data(file.utf8))
-            digest.update(data: Data([0]))
-            digest.update(data: data)
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw RuleLoadError(path: file, message: "the rule file is not valid UTF-8")
-            }
-            let sidecarPath = Sidecar.path(for: file)
-            var sidecar: Sidecar?
-            if let sidecarData = FileManager.default.contents(atPath: sidecarPath) {
-                digest.update(data: Data(sidecarPath.utf8))
-                digest.update(data: Data([0]))
-                digest.update(data: sidecarData)
-                sidecar = try Sidecar.parse(sidecarData, path: sidecarPath)
-                // An imported rule stays byte-identical to upstream: local edits belong in the sidecar.
-                let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-                if let expected = sidecar?.provenance.sha256, expected != actual {
-                    throw RuleLoadError(path: file, message: "the imported rule changed since import (SHA-256 \(actual), sidecar says \(expected)); put local changes in \((sidecarPath as NSString).lastPathComponent)")
-                }
-            }
-            let loaded = try loadDocumentsAndSkips(text, path: file, sidecar: sidecar)
+            let loaded = try loadFile(file, digest: &digest)
             rules += loaded.rules
             skipped += loaded.skipped
+            correlations += loaded.correlations
         }
         var seen: [String: String] = [:]
         var seenNames: [String: String] = [:]
-        for rule in rules {
-            if let other = seen[rule.id] {
-                throw RuleLoadError(path: rule.sourcePath, rule: rule.id, message: "duplicate rule id (also in \(other))")
+        let identities = rules.map { ($0.id, $0.name, $0.sourcePath, $0.sourceLine) } + correlations.map { ($0.id, $0.name, $0.sourcePath, $0.sourceLine) }
+        for (id, name, path, line) in identities {
+            if let other = seen[id] {
+                throw RuleLoadError(path: path, line: line, rule: id, message: "duplicate rule id (also in \(other))")
             }
-            seen[rule.id] = rule.sourcePath
-            if let name = rule.name {
+            seen[id] = path
+            if let name {
                 if let other = seenNames[name] {
-                    throw RuleLoadError(path: rule.sourcePath, rule: rule.id, message: "duplicate rule name '\(name)' (also in \(other))")
+                    throw RuleLoadError(path: path, line: line, rule: id, message: "duplicate rule name '\(name)' (also in \(other))")
                 }
-                seenNames[name] = rule.sourcePath
+                seenNames[name] = path
             }
         }
         let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
-        return try RuleSet(rules: rules, files: files, sha256: hash, skipped: skipped)
+        return try RuleSet(rules: rules, files: files, sha256: hash, skipped: skipped, correlations: correlations)
+    }
+
+    /// Loads one YAML text as a complete rule set (event rules and correlations resolved), for tests and
+    /// tools that hold rules in memory.
+    public func loadDocumentsAndCorrelations(_ text: String, path: String = "rules.yml") throws(RuleLoadError) -> RuleSet {
+        let loaded = try loadDocumentsAndSkips(text, path: path, sidecar: nil)
+        return try RuleSet(rules: loaded.rules, files: [path], sha256: "", skipped: loaded.skipped, correlations: loaded.correlations)
+    }
+
+    /// Loads one rule file and its sidecar (adding both to `digest`), without resolving correlations.
+    func loadFile(_ file: String, digest: inout SHA256) throws(RuleLoadError) -> (rules: [DetectionRule], skipped: [SkippedRule], correlations: [CorrelationRule]) {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw RuleLoadError(path: file, message: "cannot read the rule file")
+        }
+        digest.update(data: Data(file.utf8))
+        digest.update(data: Data([0]))
+        digest.update(data: data)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw RuleLoadError(path: file, message: "the rule file is not valid UTF-8")
+        }
+        let sidecarPath = Sidecar.path(for: file)
+        var sidecar: Sidecar?
+        if let sidecarData = FileManager.default.contents(atPath: sidecarPath) {
+            digest.update(data: Data(sidecarPath.utf8))
+            digest.update(data: Data([0]))
+            digest.update(data: sidecarData)
+            sidecar = try Sidecar.parse(sidecarData, path: sidecarPath)
+            // An imported rule stays byte-identical to upstream: local edits belong in the sidecar.
+            let actual = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            if let expected = sidecar?.provenance.sha256, expected != actual {
+                throw RuleLoadError(path: file, message: "the imported rule changed since import (SHA-256 \(actual), sidecar says \(expected)); put local changes in \((sidecarPath as NSString).lastPathComponent)")
+            }
+        }
+        return try loadDocumentsAndSkips(text, path: file, sidecar: sidecar)
     }
 
     /// Loads the documents of one YAML text (`path` is only used in errors and provenance). Rules whose
@@ -117,10 +132,12 @@ public struct RuleLoader {
         try loadDocumentsAndSkips(text, path: path, sidecar: nil).rules
     }
 
-    /// Loads the documents of one YAML text, with the rules that could not run and why.
-    func loadDocumentsAndSkips(_ text: String, path: String, sidecar: Sidecar?) throws(RuleLoadError) -> (rules: [DetectionRule], skipped: [SkippedRule]) {
+    /// Loads the documents of one YAML text: event rules, the rules that could not run and why, and
+    /// correlations (unresolved: ``RuleSet`` resolves their references across files).
+    func loadDocumentsAndSkips(_ text: String, path: String, sidecar: Sidecar?) throws(RuleLoadError) -> (rules: [DetectionRule], skipped: [SkippedRule], correlations: [CorrelationRule]) {
         var rules: [DetectionRule] = []
         var skipped: [SkippedRule] = []
+        var correlations: [CorrelationRule] = []
         do {
             var documents = try Yams.compose_all(yaml: text)
             var index = 0
@@ -128,6 +145,7 @@ public struct RuleLoader {
                 switch try compileDocument(document, path: path, index: index, sidecar: sidecar) {
                 case .rule(let rule): rules.append(rule)
                 case .skipped(let skip): skipped.append(skip)
+                case .correlation(let correlation): correlations.append(correlation)
                 }
                 index += 1
             }
@@ -137,7 +155,7 @@ public struct RuleLoader {
         } catch {
             throw RuleLoadError(path: path, line: Self.yamlErrorLine(error), message: "YAML: \(error)")
         }
-        return (rules, skipped)
+        return (rules, skipped, correlations)
     }
 
     private static func yamlErrorLine(_ error: Error) -> Int? {
@@ -153,6 +171,7 @@ public struct RuleLoader {
     enum DocumentOutcome {
         case rule(DetectionRule)
         case skipped(SkippedRule)
+        case correlation(CorrelationRule)
     }
 
     /// What one document's values compile with.
@@ -175,11 +194,11 @@ public struct RuleLoader {
         func fail(_ message: String, at node: Node? = nil) -> RuleLoadError {
             RuleLoadError(path: path, line: (node ?? document).mark?.line, rule: identity, message: message)
         }
+        if mapping["correlation"] != nil {
+            return .correlation(try CorrelationRule.parse(mapping, path: path, index: index, line: document.mark?.line) { message, node in fail(message, at: node) })
+        }
         for (key, _) in mapping {
             guard let name = key.string, Self.ruleKeys.contains(name) else {
-                if key.string == "correlation" {
-                    throw fail("correlation rules are not supported by this version of spoor yet", at: key)
-                }
                 if key.string == "filter" {
                     throw fail("Sigma filter documents are not supported by this version of spoor yet", at: key)
                 }
@@ -311,7 +330,7 @@ public struct RuleLoader {
             falsePositives: mapping["falsepositives"]?.sequence?.compactMap(\.string) ?? [],
             references: mapping["references"]?.sequence?.compactMap(\.string) ?? [],
             logSource: logSource, entities: entities, exposure: exposure,
-            testCaseCounts: tests?.caseCounts ?? (0, 0), tests: tests, provenance: sidecar?.provenance,
+            testCaseCounts: tests?.caseCounts ?? (0, 0), tests: tests, provenance: sidecar?.provenance, emit: mapping["emit"]?.bool ?? false,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
             scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope)))
     }

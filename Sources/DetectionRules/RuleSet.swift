@@ -6,6 +6,9 @@ import PatternMatching
 /// on every line in their scope.
 public struct RuleSet: Sendable {
     public let rules: [DetectionRule]
+    /// Correlation rules, their references resolved, in an order where every correlation comes after
+    /// the correlations it reads.
+    public let correlations: [CorrelationRule]
     /// The rule files read, in load order.
     public let files: [String]
     /// SHA-256 over every rule file's path and bytes, in load order.
@@ -17,7 +20,9 @@ public struct RuleSet: Sendable {
     /// Rules that loaded but cannot run in this scan (a placeholder without values), with the reason.
     public let skipped: [SkippedRule]
 
-    public init(rules: [DetectionRule], files: [String], sha256: String, skipped: [SkippedRule] = []) throws(RuleLoadError) {
+    public init(rules: [DetectionRule], files: [String], sha256: String, skipped: [SkippedRule] = [], correlations: [CorrelationRule] = []) throws(RuleLoadError) {
+        var rules = rules
+        self.correlations = try Self.resolve(correlations, rules: &rules)
         self.rules = rules
         self.skipped = skipped
         self.files = files
@@ -39,6 +44,79 @@ public struct RuleSet: Sendable {
             prefilter = try LiteralPrefilter(literals: literals)
         } catch {
             throw RuleLoadError(path: files.first ?? "-", message: "cannot compile the literal prefilter: \(error.description)")
+        }
+    }
+
+    /// Resolves each correlation's references (id or name; base rules or other correlations), orders
+    /// correlations after those they read, and sets which rules feed correlations and which report.
+    static func resolve(_ correlations: [CorrelationRule], rules: inout [DetectionRule]) throws(RuleLoadError) -> [CorrelationRule] {
+        var ruleIndex: [String: Int] = [:]
+        for (index, rule) in rules.enumerated() {
+            ruleIndex[rule.id] = index
+            if let name = rule.name { ruleIndex[name] = index }
+        }
+        var correlationIndex: [String: Int] = [:]
+        for (index, correlation) in correlations.enumerated() {
+            correlationIndex[correlation.id] = index
+            if let name = correlation.name { correlationIndex[name] = index }
+        }
+        var resolved = correlations
+        for index in resolved.indices {
+            var inputs: [CorrelationRule.Input] = []
+            for reference in resolved[index].references {
+                if let rule = ruleIndex[reference] { inputs.append(.rule(rule)) }
+                else if let other = correlationIndex[reference] { inputs.append(.correlation(other)) }
+                else {
+                    throw RuleLoadError(path: resolved[index].sourcePath, line: resolved[index].sourceLine, rule: resolved[index].id,
+                                        message: "correlation rules: '\(reference)' names no loaded rule or correlation")
+                }
+            }
+            resolved[index].inputs = inputs
+        }
+        // Order: a correlation after every correlation it reads; a cycle is an error.
+        var order: [Int] = []
+        var state = [UInt8](repeating: 0, count: resolved.count)
+        func visit(_ index: Int) throws(RuleLoadError) {
+            if state[index] == 2 { return }
+            if state[index] == 1 {
+                throw RuleLoadError(path: resolved[index].sourcePath, line: resolved[index].sourceLine, rule: resolved[index].id, message: "correlations read one another in a cycle")
+            }
+            state[index] = 1
+            for case .correlation(let other) in resolved[index].inputs { try visit(other) }
+            state[index] = 2
+            order.append(index)
+        }
+        for index in resolved.indices { try visit(index) }
+        // Who reports: base rules read by a correlation only with `emit` or the correlation's `generate`;
+        // intermediate correlations only with `emit`.
+        // A rule read by several correlations reports when any of them asks for it (`generate`).
+        var generated = Set<CorrelationRule.Input>()
+        var read = Set<CorrelationRule.Input>()
+        for correlation in resolved {
+            for input in correlation.inputs {
+                read.insert(input)
+                if correlation.generate { generated.insert(input) }
+            }
+        }
+        for input in read where !generated.contains(input) {
+            switch input {
+            case .rule(let index):
+                if !rules[index].emit { rules[index].emitsFindings = false }
+            case .correlation(let index):
+                if !resolved[index].emit { resolved[index].emitsFindings = false }
+            }
+        }
+        for case .rule(let index) in read { rules[index].feedsCorrelation = true }
+        // Re-index inputs to the new order.
+        var position = [Int](repeating: 0, count: resolved.count)
+        for (newIndex, oldIndex) in order.enumerated() { position[oldIndex] = newIndex }
+        return order.map { oldIndex in
+            var correlation = resolved[oldIndex]
+            correlation.inputs = correlation.inputs.map { input in
+                if case .correlation(let other) = input { return .correlation(position[other]) }
+                return input
+            }
+            return correlation
         }
     }
 }

@@ -50,15 +50,36 @@ public struct RuleTestRunner {
             guard let tests = rule.tests else { continue }
             for testCase in tests.cases {
                 results.append(Result(rule: label, caseName: testCase.name, sourcePath: rule.sourcePath,
-                                      failures: run(testCase, of: rule, ruleIndex: index, context: tests)))
+                                      failures: run(testCase, of: Subject(id: rule.id, name: rule.name, statisticsIndex: index), context: tests)))
             }
             results.append(Result(rule: label, caseName: "(coverage)", sourcePath: rule.sourcePath, failures: RuleGates.coverageGaps(of: rule)))
             results.append(Result(rule: label, caseName: "(adversarial lines)", sourcePath: rule.sourcePath, failures: RuleGates.adversarialFailures(of: rule)))
         }
+        for (index, correlation) in rules.correlations.enumerated() {
+            let label = correlation.name ?? correlation.id
+            let counts = correlation.tests?.caseCounts ?? (positive: 0, negative: 0)
+            if correlation.emitsFindings && (counts.positive == 0 || counts.negative == 0) {
+                results.append(Result(rule: label, caseName: "(cases)", sourcePath: correlation.sourcePath,
+                                      failures: ["needs at least one positive and one negative case (has \(counts.positive) and \(counts.negative))"]))
+            }
+            guard let tests = correlation.tests else { continue }
+            let subject = Subject(id: correlation.id, name: correlation.name, statisticsIndex: rules.rules.count + index)
+            for testCase in tests.cases {
+                results.append(Result(rule: label, caseName: testCase.name, sourcePath: correlation.sourcePath,
+                                      failures: run(testCase, of: subject, context: tests)))
+            }
+        }
         return results
     }
 
-    private func run(_ testCase: RuleTestCase, of rule: DetectionRule, ruleIndex: Int, context: RuleTests) -> [String] {
+    /// What a case tests: a rule or a correlation, by id and name, and where its statistics are.
+    struct Subject {
+        var id: String
+        var name: String?
+        var statisticsIndex: Int
+    }
+
+    private func run(_ testCase: RuleTestCase, of rule: Subject, context: RuleTests) -> [String] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spoor-rule-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         do {
@@ -73,6 +94,7 @@ public struct RuleTestRunner {
         }
         var configuration = ScanConfiguration(evidencePaths: [folder.path], jobs: 1, redactionKey: Array("spoor-rule-tests".utf8))
         configuration.findingsCapPerRule = 10_000
+        configuration.reportsCorrelationInputs = true
         configuration.timeZoneIdentifier = context.timezone ?? "UTC"
         if let year = context.year { configuration.referenceDate = CalendarDate(year: year, month: 12, day: 31) }
         let outcome = ScanPipeline(configuration: configuration, rules: rules).run()
@@ -89,7 +111,8 @@ public struct RuleTestRunner {
         var unmatched = outcome.findings.filter { $0.rule.id == rule.id }
         for expectation in testCase.expectations {
             let isThisRule = expectation.rule == rule.id || expectation.rule == rule.name
-            if !isThisRule, !rules.rules.contains(where: { $0.id == expectation.rule || $0.name == expectation.rule }) {
+            if !isThisRule, !rules.rules.contains(where: { $0.id == expectation.rule || $0.name == expectation.rule }),
+               !rules.correlations.contains(where: { $0.id == expectation.rule || $0.name == expectation.rule }) {
                 failures.append("expects unknown rule '\(expectation.rule)'")
                 continue
             }
@@ -104,8 +127,8 @@ public struct RuleTestRunner {
         for extra in unmatched {
             failures.append("unexpected finding at line \(extra.evidence.first?.line ?? 0): \(extra.evidence.first?.text ?? "(binary line)")")
         }
-        if outcome.statistics.indices.contains(ruleIndex), outcome.statistics[ruleIndex].engineErrors > 0 {
-            failures.append("PCRE2 engine errors on \(outcome.statistics[ruleIndex].engineErrors) lines")
+        if outcome.statistics.indices.contains(rule.statisticsIndex), outcome.statistics[rule.statisticsIndex].engineErrors > 0 {
+            failures.append("PCRE2 engine errors on \(outcome.statistics[rule.statisticsIndex].engineErrors) lines")
         }
         return failures
     }

@@ -131,7 +131,8 @@ final class ChunkMatcher {
                         }
                     case .matched:
                         result.counts[ruleIndex].matches += record.repeatCount
-                        guard kept < self.configuration.findingsCapPerRule, !self.isCapFull[ruleIndex] else { return }
+                        // A rule a correlation reads keeps every event: the cap is on findings, not events.
+                        guard rule.feedsCorrelation || (kept < self.configuration.findingsCapPerRule && !self.isCapFull[ruleIndex]) else { return }
                         kept += 1
                         let isTruncated = chunk.truncatedLine != nil && lineIndex == lineCount - 1
                         var draft = self.draft(rule: rule, ruleIndex: ruleIndex, line: line, record: record,

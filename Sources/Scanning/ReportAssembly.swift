@@ -8,7 +8,12 @@ public enum ReportAssembly {
     public static func report(outcome: ScanOutcome, rules: RuleSet, configuration: ScanConfiguration, run: RunInfo) -> ScanReport {
         var matchesByLevel: [String: Int] = [:]
         for (index, statistic) in outcome.statistics.enumerated() where statistic.matches > 0 {
-            matchesByLevel[rules.rules[index].level.rawValue, default: 0] += statistic.matches
+            // Base rules first, then correlations, in the statistics' order.
+            let isBase = index < rules.rules.count
+            // Base rules that only feed correlations report nothing themselves: their events are not findings.
+            if isBase ? !rules.rules[index].emitsFindings : !rules.correlations[index - rules.rules.count].emitsFindings { continue }
+            let level = isBase ? rules.rules[index].level : rules.correlations[index - rules.rules.count].level
+            matchesByLevel[level.rawValue, default: 0] += statistic.matches
         }
         var problems = outcome.problems
         for entry in outcome.evidence where entry.status != .ok {
@@ -25,7 +30,7 @@ public enum ReportAssembly {
         return ScanReport(
             tool: ToolInfo(name: "spoor", version: toolVersion),
             run: run,
-            rules: RuleSetSummary(count: rules.rules.count, sha256: rules.sha256, statistics: outcome.statistics, findingsCapPerRule: configuration.findingsCapPerRule),
+            rules: RuleSetSummary(count: rules.rules.count + rules.correlations.count, sha256: rules.sha256, statistics: outcome.statistics, findingsCapPerRule: configuration.findingsCapPerRule),
             evidence: outcome.evidence,
             findings: outcome.findings,
             summary: ScanSummary(isComplete: isComplete, findings: outcome.findings.count, matchesByLevel: matchesByLevel, evidenceFiles: outcome.evidence.count, problems: problems, warnings: warnings))

@@ -29,6 +29,12 @@ final class ResultMerger: @unchecked Sendable {
     let capBoard: FindingsCapBoard
     private var timeResolver: TimeResolver
     private var timeState = FileTimeState()
+    /// Events of the rules correlations read, placed in time (the whole scan's).
+    private var correlationEvents: [CorrelationEvent] = []
+    /// This file's events with year-less stamps, placed when the file is complete.
+    private var pendingEvents: [(event: CorrelationEvent, time: CivilTime, rollovers: Int)] = []
+    /// Events correlations could not use: no time stamp.
+    private var eventsWithoutTime = 0
 
     init(paths: [String], rules: RuleSet, configuration: ScanConfiguration, timeResolver: TimeResolver) {
         self.paths = paths
@@ -94,15 +100,24 @@ final class ResultMerger: @unchecked Sendable {
                 statistics[index].firstEngineError = EvidenceLocation(path: path, line: first.line, offset: first.offset, text: nil, bytes: nil, isTruncated: nil, isRedacted: nil)
             }
         }
-        for draft in result.findings where statistics[draft.ruleIndex].reported < configuration.findingsCapPerRule {
-            var finding = Self.finding(from: draft, rule: rules.rules[draft.ruleIndex], path: path)
+        for draft in result.findings {
+            let rule = rules.rules[draft.ruleIndex]
+            let keeps = (rule.emitsFindings || configuration.reportsCorrelationInputs) && statistics[draft.ruleIndex].reported < configuration.findingsCapPerRule
+            guard keeps || rule.feedsCorrelation else { continue }
+            var finding = Self.finding(from: draft, rule: rule, path: path)
+            var eventTime: Int64?
+            var isPending = false
             switch draft.instant {
             case .exact(let nanoseconds)?:
                 finding.time?.utc = UTCText.format(nanoseconds: nanoseconds)
                 finding.time?.yearSource = YearInference.Source.inLine.rawValue
                 finding.time?.zoneSource = "in-line"
                 finding.time?.confidence = "high"
-                if !isInsideTimeWindow(nanoseconds) { statistics[draft.ruleIndex].outsideTimeWindow += 1; continue }
+                if !isInsideTimeWindow(nanoseconds) {
+                    if keeps { statistics[draft.ruleIndex].outsideTimeWindow += 1 }
+                    continue
+                }
+                eventTime = nanoseconds
             case .local(let civil)?:
                 if let year = civil.year {
                     let reading = timeResolver.utc(of: civil, year: year)
@@ -111,13 +126,30 @@ final class ResultMerger: @unchecked Sendable {
                     finding.time?.zoneSource = timeResolver.zone.source
                     finding.time?.isAmbiguous = reading.isAmbiguous ? true : nil
                     finding.time?.confidence = timeResolver.zone.source == "assumed-utc" ? "low" : "medium"
-                    if !isInsideTimeWindow(reading.nanoseconds) { statistics[draft.ruleIndex].outsideTimeWindow += 1; continue }
+                    if !isInsideTimeWindow(reading.nanoseconds) {
+                        if keeps { statistics[draft.ruleIndex].outsideTimeWindow += 1 }
+                        continue
+                    }
+                    eventTime = reading.nanoseconds
                 } else {
-                    timeState.pendingLocal.append((findings.count, civil, rolloversBeforeChunk + draft.chunkRollovers))
+                    isPending = true
+                    if keeps { timeState.pendingLocal.append((findings.count, civil, rolloversBeforeChunk + draft.chunkRollovers)) }
+                    if rule.feedsCorrelation {
+                        pendingEvents.append((CorrelationEvent(input: .rule(draft.ruleIndex), nanoseconds: 0, fileIndex: nextFile, line: draft.lineNumber, finding: finding),
+                                              civil, rolloversBeforeChunk + draft.chunkRollovers))
+                    }
                 }
             case nil:
                 break
             }
+            if rule.feedsCorrelation && !isPending {
+                if let eventTime {
+                    correlationEvents.append(CorrelationEvent(input: .rule(draft.ruleIndex), nanoseconds: eventTime, fileIndex: nextFile, line: draft.lineNumber, finding: finding))
+                } else {
+                    eventsWithoutTime += 1
+                }
+            }
+            guard keeps else { continue }
             statistics[draft.ruleIndex].reported += 1
             // With a time window, year-less findings may still be removed when their file completes, so
             // the cap is never final before the end.
@@ -150,6 +182,9 @@ final class ResultMerger: @unchecked Sendable {
             warnings: summary.warnings, gzipMembers: summary.gzipMembers, truncatedLines: summary.truncatedLines,
             hasDamagedData: summary.hasDamagedData)
         resolveTimes(of: &entry)
+        // Year-less events of a file whose year could not be placed cannot be ordered in time.
+        eventsWithoutTime += pendingEvents.count
+        pendingEvents.removeAll()
         evidence.append(entry)
         currentFileFindings.removeAll()
         timeState = FileTimeState()
@@ -178,6 +213,18 @@ final class ResultMerger: @unchecked Sendable {
             earliest = min(earliest ?? .max, firstReading.nanoseconds)
             latest = max(latest ?? .min, lastReading.nanoseconds)
             let confidence = timeResolver.zone.source == "assumed-utc" ? "low" : source.confidence
+            for pending in pendingEvents {
+                let reading = timeResolver.utc(of: pending.time, year: endYear - (state.rollovers - pending.rollovers))
+                guard isInsideTimeWindow(reading.nanoseconds) else { continue }
+                var event = pending.event
+                event.nanoseconds = reading.nanoseconds
+                event.finding.time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
+                event.finding.time?.yearSource = source.rawValue
+                event.finding.time?.zoneSource = timeResolver.zone.source
+                event.finding.time?.confidence = confidence
+                correlationEvents.append(event)
+            }
+            pendingEvents.removeAll()
             for pending in state.pendingLocal {
                 let year = endYear - (state.rollovers - pending.rollovers)
                 let reading = timeResolver.utc(of: pending.time, year: year)
@@ -222,9 +269,31 @@ final class ResultMerger: @unchecked Sendable {
 
     func outcome(discoveryProblems: [DiscoveryProblem]) -> ScanOutcome {
         condition.lock(); defer { condition.unlock() }
-        return ScanOutcome(evidence: evidence, findings: findings, statistics: statistics,
+        var allFindings = findings
+        var allStatistics = statistics
+        var warnings = discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" }
+        if !rules.correlations.isEmpty {
+            // Correlations run once every file is merged and placed in time: sequential and deterministic.
+            let (fired, firings) = CorrelationEngine(rules: rules).run(baseEvents: correlationEvents)
+            var reportedByID: [String: Int] = [:]
+            for finding in fired {
+                let kept = reportedByID[finding.rule.id, default: 0]
+                guard kept < configuration.findingsCapPerRule else { continue }
+                reportedByID[finding.rule.id] = kept + 1
+                allFindings.append(finding)
+            }
+            for (index, correlation) in rules.correlations.enumerated() {
+                allStatistics.append(RuleStatistics(id: correlation.id, matches: firings[index],
+                                                    reported: correlation.emitsFindings ? reportedByID[correlation.id, default: 0] : 0,
+                                                    engineErrors: 0, firstEngineError: nil))
+            }
+            if eventsWithoutTime > 0 {
+                warnings.append("\(eventsWithoutTime) events of rules read by correlations have no usable time stamp and were left out of the correlations")
+            }
+        }
+        return ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics,
                            problems: discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" },
-                           warnings: discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" })
+                           warnings: warnings)
     }
 }
 

@@ -26,6 +26,10 @@ public struct ScanConfiguration: Sendable {
     /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
     public var scanDate: Int64 = Int64(Date().timeIntervalSince1970)
 
+    /// Report the findings of base rules that only feed correlations too (rule tests do, to check each
+    /// base rule on its own).
+    public var reportsCorrelationInputs = false
+
     public init(evidencePaths: [String], jobs: Int, redactionKey: [UInt8]) {
         self.evidencePaths = evidencePaths
         self.jobs = max(1, jobs)

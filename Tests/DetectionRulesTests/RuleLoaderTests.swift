@@ -119,9 +119,9 @@ struct RuleLoaderTests {
         expectError(ruleText(condition: "selection and not filter"), line: 8, containing: ["condition 'selection and not filter'", "'filter'", "not a selection"])
     }
 
-    @Test("a correlation document is refused with a clear reason")
+    @Test("a correlation document naming a rule that is not loaded is refused, naming the reference")
     func correlationDocument() {
-        // Correlations are Sigma 2 but not implemented: say so rather than "unknown key".
+        // A correlation over a misspelt rule name would silently never fire.
         let yaml = """
             title: Burst
             id: burst-rule
@@ -132,7 +132,14 @@ struct RuleLoaderTests {
                 timespan: 10m
                 condition: {gte: 5}
             """
-        expectError(yaml, line: 3, rule: "burst-rule", containing: ["correlation rules are not supported"])
+        #expect(throws: RuleLoadError.self) { try RuleLoader().loadDocumentsAndCorrelations(yaml, path: "t.yml") }
+        do {
+            _ = try RuleLoader().loadDocumentsAndCorrelations(yaml, path: "t.yml")
+        } catch {
+            #expect(error.rule == "burst-rule")
+            #expect(error.line == 1)
+            #expect(error.message.contains("'sshd_auth_failure' names no loaded rule or correlation"), "\(error.message)")
+        }
     }
 
     @Test("a Sigma filter document is refused with a clear reason")

@@ -1,0 +1,193 @@
+import DetectionRules
+import ExposureReport
+
+/// One event a correlation reads: a base rule's match (or a correlation's firing), placed in time.
+struct CorrelationEvent: Sendable {
+    /// Which input produced it: a base rule or a correlation.
+    var input: CorrelationRule.Input
+    var nanoseconds: Int64
+    /// File index and line, the tie-breakers after time (rule-format §3.7: ties keep source order).
+    var fileIndex: Int
+    var line: Int
+    /// The finding the event would be on its own: fields, time and evidence.
+    var finding: Finding
+    /// Events a correlation firing stands for (for its evidence); empty for a base event.
+    var contributing: Int = 1
+}
+
+/// Runs the correlations of a rule set over the events of their inputs, in time order, after the scan.
+///
+/// Contract (rule-format §3.7): windows slide and `timespan` is inclusive; `event_count` and
+/// `value_count` fire at the event that meets the condition and consume their events; `temporal`
+/// needs every rule within the span, `temporal_ordered` in the given order, the whole chain within
+/// the span; an event lacking a group-by field is left out, never grouped under null. Deterministic:
+/// the same events give the same findings whatever the number of threads that matched them.
+struct CorrelationEngine {
+    /// Evidence lines kept per correlation finding: the first ones and the closing one.
+    static let evidenceLimit = 20
+
+    let rules: RuleSet
+
+    /// Findings of the reporting correlations, and the number of firings of every correlation.
+    func run(baseEvents: [CorrelationEvent]) -> (findings: [Finding], firings: [Int]) {
+        let ordered = Self.inScanOrder(baseEvents)
+        var outputs: [[CorrelationEvent]] = []
+        var findings: [Finding] = []
+        var firings: [Int] = []
+        for (index, correlation) in rules.correlations.enumerated() {
+            let inputs = Set(correlation.inputs)
+            var events = ordered.filter { inputs.contains($0.input) }
+            for case .correlation(let other) in correlation.inputs { events += outputs[other] }
+            events.sort(by: Self.precedes)
+            let fired = evaluate(correlation, index: index, events: events)
+            outputs.append(fired)
+            firings.append(fired.count)
+            if correlation.emitsFindings { findings += fired.map(\.finding) }
+        }
+        return (findings, firings)
+    }
+
+    /// Events in the order correlations read them. Within one file the lines' order is kept: a stamp
+    /// earlier than the line before it (a clock step back, reordered writes) is read as that line's time,
+    /// so a connection's lines stay in the order they were written; across files, time decides.
+    static func inScanOrder(_ events: [CorrelationEvent]) -> [CorrelationEvent] {
+        var byFile: [Int: [CorrelationEvent]] = [:]
+        for event in events { byFile[event.fileIndex, default: []].append(event) }
+        var placed: [CorrelationEvent] = []
+        placed.reserveCapacity(events.count)
+        for fileIndex in byFile.keys.sorted() {
+            var highWater = Int64.min
+            for var event in byFile[fileIndex]!.sorted(by: { ($0.line, rank($0.input)) < ($1.line, rank($1.input)) }) {
+                highWater = max(highWater, event.nanoseconds)
+                event.nanoseconds = highWater
+                placed.append(event)
+            }
+        }
+        return placed.sorted(by: precedes)
+    }
+
+    /// Time, then evidence order; at the same line base events come before correlation firings (a
+    /// firing follows the event that closed it), then by input.
+    static func precedes(_ a: CorrelationEvent, _ b: CorrelationEvent) -> Bool {
+        (a.nanoseconds, a.fileIndex, a.line, rank(a.input)) < (b.nanoseconds, b.fileIndex, b.line, rank(b.input))
+    }
+
+    static func rank(_ input: CorrelationRule.Input) -> Int {
+        switch input {
+        case .rule(let index): return index
+        case .correlation(let index): return 1 << 30 + index
+        }
+    }
+
+    /// The group key of an event (group-by values joined), or nil when a field is missing.
+    private func groupKey(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> (key: String, values: [String: String])? {
+        guard let position = correlation.inputs.firstIndex(of: event.input) else { return nil }
+        var values: [String: String] = [:]
+        var key = ""
+        for name in correlation.groupBy {
+            guard let value = event.finding.fields[correlation.field(for: name, input: position)] else { return nil }
+            values[name] = value
+            key += value + "\u{1F}"
+        }
+        return (key, values)
+    }
+
+    private func evaluate(_ correlation: CorrelationRule, index: Int, events: [CorrelationEvent]) -> [CorrelationEvent] {
+        let span = correlation.timespanSeconds * 1_000_000_000
+        var fired: [CorrelationEvent] = []
+        switch correlation.kind {
+        case .eventCount, .valueCount:
+            var windows: [String: [CorrelationEvent]] = [:]
+            var distinct: [String: [String: Int]] = [:]
+            for event in events {
+                guard let (key, groupValues) = groupKey(event, correlation) else { continue }
+                var window = windows[key] ?? []
+                var counts = distinct[key] ?? [:]
+                let value = correlation.valueField.flatMap { event.finding.fields[$0] }
+                if correlation.kind == .valueCount && value == nil { continue }
+                // Slide: drop events older than the span before this one.
+                while let first = window.first, event.nanoseconds - first.nanoseconds > span {
+                    if let old = correlation.valueField.flatMap({ first.finding.fields[$0] }) {
+                        counts[old, default: 1] -= 1
+                        if counts[old] == 0 { counts[old] = nil }
+                    }
+                    window.removeFirst()
+                }
+                window.append(event)
+                if let value { counts[value, default: 0] += 1 }
+                let count = correlation.kind == .eventCount ? window.count : counts.count
+                if correlation.bounds.allSatisfy({ $0.holds(count) }) {
+                    var extra = groupValues
+                    extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
+                    fired.append(firing(correlation, index: index, events: window, extra: extra))
+                    window.removeAll()
+                    counts.removeAll()
+                }
+                windows[key] = window
+                distinct[key] = counts
+            }
+        case .temporal:
+            var latest: [String: [Int: CorrelationEvent]] = [:]
+            let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
+            for event in events {
+                guard let (key, groupValues) = groupKey(event, correlation), let position = correlation.inputs.firstIndex(of: event.input) else { continue }
+                var seen = latest[key] ?? [:]
+                seen = seen.filter { event.nanoseconds - $0.value.nanoseconds <= span }
+                seen[position] = event
+                if needed.allSatisfy({ $0.holds(seen.count) }) {
+                    let chain = seen.values.sorted(by: Self.precedes)
+                    fired.append(firing(correlation, index: index, events: chain, extra: groupValues))
+                    seen.removeAll()
+                }
+                latest[key] = seen
+            }
+        case .temporalOrdered:
+            // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
+            var partials: [String: [Int: [CorrelationEvent]]] = [:]
+            let stages = correlation.inputs.count
+            for event in events {
+                guard let (key, groupValues) = groupKey(event, correlation) else { continue }
+                var partial = (partials[key] ?? [:]).filter { event.nanoseconds - ($0.value.first?.nanoseconds ?? event.nanoseconds) <= span }
+                // An input may stand at several positions: try the latest stage first so one event does
+                // not both start and extend a chain.
+                var completed: [CorrelationEvent]?
+                for position in (0..<stages).reversed() where correlation.inputs[position] == event.input {
+                    if position == 0 {
+                        if stages > 1 { partial[1] = [event] }
+                    } else if let chain = partial[position] {
+                        let extended = chain + [event]
+                        if position + 1 == stages { completed = extended; break }
+                        if let current = partial[position + 1], let start = current.first, start.nanoseconds > chain[0].nanoseconds { continue }
+                        partial[position + 1] = extended
+                    }
+                }
+                if let completed {
+                    fired.append(firing(correlation, index: index, events: completed, extra: groupValues))
+                    partial.removeAll()
+                }
+                partials[key] = partial
+            }
+        }
+        return fired
+    }
+
+    /// The event a firing makes: at the closing event, with the contributing events' fields (later
+    /// ones win), the group-by values and counts, and their evidence.
+    private func firing(_ correlation: CorrelationRule, index: Int, events: [CorrelationEvent], extra: [String: String]) -> CorrelationEvent {
+        let closing = events[events.count - 1]
+        var fields: [String: String] = [:]
+        for event in events { fields.merge(event.finding.fields) { _, later in later } }
+        fields.merge(extra) { _, given in given }
+        // The closing event first (where the finding is), then the events behind it in time order, the
+        // earliest ones when there are more than the limit.
+        var evidence = closing.finding.evidence
+        for event in events.dropLast().prefix(Self.evidenceLimit - 1) { evidence += event.finding.evidence }
+        let finding = Finding(
+            rule: FindingRule(id: correlation.id, name: correlation.name, title: correlation.title, level: correlation.level.rawValue,
+                              tags: correlation.tags, author: correlation.author),
+            fields: fields, time: closing.finding.time, evidence: evidence,
+            isFromDamagedData: events.contains { $0.finding.isFromDamagedData == true } ? true : nil)
+        return CorrelationEvent(input: .correlation(index), nanoseconds: closing.nanoseconds, fileIndex: closing.fileIndex, line: closing.line,
+                                finding: finding, contributing: events.reduce(0) { $0 + $1.contributing })
+    }
+}
