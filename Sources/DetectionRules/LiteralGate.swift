@@ -36,8 +36,11 @@ enum LiteralGate {
         let gates = test.values.map { value -> [LiteralPrefilter.Literal]? in
             guard case .pattern(let pattern) = value, let literals = literalGate(of: pattern) else { return nil }
             if test.field.common == .raw { return literals }
-            // A decoded field may hold bytes the raw line spells otherwise.
-            if admitsAudit { return nil }
+            // In auditd records most fields may be hex-decoded or come from another record of the event;
+            // the header fields and the record's own `type` are always the line's own bytes.
+            if admitsAudit && test.field.common == nil && test.field.text != "type" { return nil }
+            // A decoded field (rsyslog `#NNN`, JSON escapes) may spell other bytes than the raw line: only
+            // plain literals are sure to be in it.
             let isPlain = literals.allSatisfy { literal in
                 literal.bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "#") }
             }

@@ -219,7 +219,8 @@ public final class RuleEvaluator {
         case .timePart(let part, let comparison, let bound):
             guard let number = part.value(of: value) else { return false }
             return comparison.holds(number, bound)
-        case .fieldReference(let other, let how):
+        case .fieldReference(let reference):
+            let other = reference.field, how = reference.match
             guard let otherValue = fields.value(of: other, in: record, line: line) else { return false }
             let reference = fields.bytes(of: otherValue, line: line)
             return Self.compare(Array(value), reference, how)

@@ -96,8 +96,8 @@ public struct RuleExplainer {
         case .timePart(let part, let comparison, let bound):
             let number = value.flatMap { bytes in bytes.withUnsafeBufferPointer { part.value(of: $0) } }
             return "\(number.map { comparison.holds($0, bound) ? "✔" : "✘" } ?? "✘ (no \(part.rawValue) in the stamp)") \(part.rawValue) \(comparison.rawValue) \(bound)"
-        case .fieldReference(let other, _):
-            return "… compared with field \(other) (see the verdict)"
+        case .fieldReference(let reference):
+            return "… compared with field \(reference.field) (see the verdict)"
         }
     }
 

@@ -16,7 +16,7 @@ public enum ValueTest: Sendable {
     /// `|minute` … `|year`: a part of the field read as a time stamp, compared as a number.
     case timePart(TimePart, NumericComparison, Int)
     /// `|fieldref`: the field compared with another field of the same record.
-    case fieldReference(FieldName, FieldReferenceMatch)
+    case fieldReference(FieldReference)
 }
 
 /// How a numeric value is compared (`lt`, `lte`, `gt`, `gte`; `eq` for a bare value).
@@ -31,6 +31,18 @@ public enum NumericComparison: String, Sendable {
         case .gte: return value >= bound
         case .eq: return value == bound
         }
+    }
+}
+
+/// `|fieldref`'s other field and how to compare (a class, so that copying a ``ValueTest`` on the hot
+/// path is one reference count, whatever the case).
+public final class FieldReference: Sendable {
+    public let field: FieldName
+    public let match: FieldReferenceMatch
+
+    public init(field: FieldName, match: FieldReferenceMatch) {
+        self.field = field
+        self.match = match
     }
 }
 

@@ -135,7 +135,7 @@ struct SigmaValueCompiler {
         // fieldref
         guard isKnownField(value) else { throw SigmaValueError(message: "fieldref names an unknown field '\(value)'") }
         let position: FieldReferenceMatch.Position = modifiers.contains ? .contains : modifiers.startsWith ? .prefix : modifiers.endsWith ? .suffix : .whole
-        return .fieldReference(FieldName(value), FieldReferenceMatch(position: position, caseSensitive: modifiers.cased))
+        return .fieldReference(FieldReference(field: FieldName(value), match: FieldReferenceMatch(position: position, caseSensitive: modifiers.cased)))
     }
 
     /// The compiled value. (Its gate literals are read back from the compiled source by ``LiteralGate``,

@@ -7,7 +7,7 @@ import RecordParsing
 
 /// An IPv4 or IPv6 network (`|cidr`). Addresses are kept as 16 bytes; IPv4 as IPv4-mapped IPv6, so
 /// `::ffff:192.0.2.1` is inside `192.0.2.0/24` as well.
-public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
+public final class IPNetwork: Sendable, Equatable, CustomStringConvertible {
     public let address: [UInt8]
     public let prefixLength: Int
     public let text: String
@@ -37,6 +37,10 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { text }
+
+    public static func == (lhs: IPNetwork, rhs: IPNetwork) -> Bool {
+        lhs.address == rhs.address && lhs.prefixLength == rhs.prefixLength
+    }
 
     /// True when `bytes` (an address as written, optionally in `[…]`) is inside the network.
     public func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -1,18 +1,51 @@
 import DetectionRules
 import ExposureReport
+import Foundation
+import RecordParsing
 
 /// One event a correlation reads: a base rule's match (or a correlation's firing), placed in time.
+///
+/// Every event of a rule that correlations read is held until the scan ends (about 1 KB each, with its
+/// evidence line; ``ScanConfiguration/maximumCorrelationEvents`` bounds them): so only the fields
+/// correlations group and count by and the rule's entities are kept, the evidence line's bytes, and the
+/// time stamp's provenance (its UTC text is made again when a finding needs it).
 struct CorrelationEvent: Sendable {
     /// Which input produced it: a base rule or a correlation.
     var input: CorrelationRule.Input
     var nanoseconds: Int64
+    /// The time the event is ordered and windowed by: its own, or within a file the latest of the lines
+    /// before it (see ``CorrelationEngine/inScanOrder(_:)``).
+    var orderTime: Int64 = 0
     /// File index and line, the tie-breakers after time (rule-format §3.7: ties keep source order).
     var fileIndex: Int
     var line: Int
-    /// The finding the event would be on its own: fields, time and evidence.
-    var finding: Finding
-    /// Events a correlation firing stands for (for its evidence); empty for a base event.
-    var contributing: Int = 1
+    var offset: Int64
+    /// Field name and value: group-by and counted fields, and the rule's entities.
+    var fields: [(String, String)]
+    /// The evidence line as reported (secrets redacted), nil for a firing.
+    var text: [UInt8]?
+    var isTruncated = false
+    var isRedacted = false
+    var isFromDamagedData = false
+    /// The stamp as written and where its year and zone came from (`utc` filled when reported).
+    var time: FindingTime?
+    /// A firing's evidence (its closing event first); empty for a base event.
+    var evidence: [EvidenceLocation] = []
+
+    func value(of name: String) -> String? {
+        fields.first { $0.0 == name }?.1
+    }
+
+    /// This event as evidence of a finding.
+    func locations(paths: [String]) -> [EvidenceLocation] {
+        guard evidence.isEmpty else { return evidence }
+        var location = EvidenceLocation(path: paths[fileIndex], line: line, offset: offset, text: nil, bytes: nil,
+                                        isTruncated: isTruncated ? true : nil, isRedacted: isRedacted ? true : nil)
+        if let text {
+            if let string = String(validating: text, as: UTF8.self) { location.text = string } else { location.bytes = Data(text).base64EncodedString() }
+        }
+        return [location]
+    }
 }
 
 /// Runs the correlations of a rule set over the events of their inputs, in time order, after the scan.
@@ -27,6 +60,8 @@ struct CorrelationEngine {
     static let evidenceLimit = 20
 
     let rules: RuleSet
+    /// Evidence paths by file index.
+    let paths: [String]
 
     /// Findings of the reporting correlations, and the number of firings of every correlation.
     func run(baseEvents: [CorrelationEvent]) -> (findings: [Finding], firings: [Int]) {
@@ -42,7 +77,7 @@ struct CorrelationEngine {
             let fired = evaluate(correlation, index: index, events: events)
             outputs.append(fired)
             firings.append(fired.count)
-            if correlation.emitsFindings { findings += fired.map(\.finding) }
+            if correlation.emitsFindings { findings += fired.map { finding(of: $0, correlation: correlation) } }
         }
         return (findings, firings)
     }
@@ -59,7 +94,7 @@ struct CorrelationEngine {
             var highWater = Int64.min
             for var event in byFile[fileIndex]!.sorted(by: { ($0.line, rank($0.input)) < ($1.line, rank($1.input)) }) {
                 highWater = max(highWater, event.nanoseconds)
-                event.nanoseconds = highWater
+                event.orderTime = highWater
                 placed.append(event)
             }
         }
@@ -69,7 +104,7 @@ struct CorrelationEngine {
     /// Time, then evidence order; at the same line base events come before correlation firings (a
     /// firing follows the event that closed it), then by input.
     static func precedes(_ a: CorrelationEvent, _ b: CorrelationEvent) -> Bool {
-        (a.nanoseconds, a.fileIndex, a.line, rank(a.input)) < (b.nanoseconds, b.fileIndex, b.line, rank(b.input))
+        (a.orderTime, a.fileIndex, a.line, rank(a.input)) < (b.orderTime, b.fileIndex, b.line, rank(b.input))
     }
 
     static func rank(_ input: CorrelationRule.Input) -> Int {
@@ -85,7 +120,7 @@ struct CorrelationEngine {
         var values: [String: String] = [:]
         var key = ""
         for name in correlation.groupBy {
-            guard let value = event.finding.fields[correlation.field(for: name, input: position)] else { return nil }
+            guard let value = event.value(of: correlation.field(for: name, input: position)) else { return nil }
             values[name] = value
             key += value + "\u{1F}"
         }
@@ -103,11 +138,11 @@ struct CorrelationEngine {
                 guard let (key, groupValues) = groupKey(event, correlation) else { continue }
                 var window = windows[key] ?? []
                 var counts = distinct[key] ?? [:]
-                let value = correlation.valueField.flatMap { event.finding.fields[$0] }
+                let value = correlation.valueField.flatMap { event.value(of: $0) }
                 if correlation.kind == .valueCount && value == nil { continue }
                 // Slide: drop events older than the span before this one.
-                while let first = window.first, event.nanoseconds - first.nanoseconds > span {
-                    if let old = correlation.valueField.flatMap({ first.finding.fields[$0] }) {
+                while let first = window.first, event.orderTime - first.orderTime > span {
+                    if let old = correlation.valueField.flatMap({ first.value(of: $0) }) {
                         counts[old, default: 1] -= 1
                         if counts[old] == 0 { counts[old] = nil }
                     }
@@ -132,7 +167,7 @@ struct CorrelationEngine {
             for event in events {
                 guard let (key, groupValues) = groupKey(event, correlation), let position = correlation.inputs.firstIndex(of: event.input) else { continue }
                 var seen = latest[key] ?? [:]
-                seen = seen.filter { event.nanoseconds - $0.value.nanoseconds <= span }
+                seen = seen.filter { event.orderTime - $0.value.orderTime <= span }
                 seen[position] = event
                 if needed.allSatisfy({ $0.holds(seen.count) }) {
                     let chain = seen.values.sorted(by: Self.precedes)
@@ -147,7 +182,7 @@ struct CorrelationEngine {
             let stages = correlation.inputs.count
             for event in events {
                 guard let (key, groupValues) = groupKey(event, correlation) else { continue }
-                var partial = (partials[key] ?? [:]).filter { event.nanoseconds - ($0.value.first?.nanoseconds ?? event.nanoseconds) <= span }
+                var partial = (partials[key] ?? [:]).filter { event.orderTime - ($0.value.first?.orderTime ?? event.orderTime) <= span }
                 // An input may stand at several positions: try the latest stage first so one event does
                 // not both start and extend a chain.
                 var completed: [CorrelationEvent]?
@@ -157,7 +192,7 @@ struct CorrelationEngine {
                     } else if let chain = partial[position] {
                         let extended = chain + [event]
                         if position + 1 == stages { completed = extended; break }
-                        if let current = partial[position + 1], let start = current.first, start.nanoseconds > chain[0].nanoseconds { continue }
+                        if let current = partial[position + 1], let start = current.first, start.orderTime > chain[0].orderTime { continue }
                         partial[position + 1] = extended
                     }
                 }
@@ -175,19 +210,32 @@ struct CorrelationEngine {
     /// ones win), the group-by values and counts, and their evidence.
     private func firing(_ correlation: CorrelationRule, index: Int, events: [CorrelationEvent], extra: [String: String]) -> CorrelationEvent {
         let closing = events[events.count - 1]
-        var fields: [String: String] = [:]
-        for event in events { fields.merge(event.finding.fields) { _, later in later } }
-        fields.merge(extra) { _, given in given }
+        var fields: [(String, String)] = []
+        for event in events {
+            for (name, value) in event.fields {
+                if let existing = fields.firstIndex(where: { $0.0 == name }) { fields[existing].1 = value } else { fields.append((name, value)) }
+            }
+        }
+        for (name, value) in extra.sorted(by: { $0.key < $1.key }) {
+            if let existing = fields.firstIndex(where: { $0.0 == name }) { fields[existing].1 = value } else { fields.append((name, value)) }
+        }
         // The closing event first (where the finding is), then the events behind it in time order, the
         // earliest ones when there are more than the limit.
-        var evidence = closing.finding.evidence
-        for event in events.dropLast().prefix(Self.evidenceLimit - 1) { evidence += event.finding.evidence }
-        let finding = Finding(
-            rule: FindingRule(id: correlation.id, name: correlation.name, title: correlation.title, level: correlation.level.rawValue,
-                              tags: correlation.tags, author: correlation.author),
-            fields: fields, time: closing.finding.time, evidence: evidence,
-            isFromDamagedData: events.contains { $0.finding.isFromDamagedData == true } ? true : nil)
-        return CorrelationEvent(input: .correlation(index), nanoseconds: closing.nanoseconds, fileIndex: closing.fileIndex, line: closing.line,
-                                finding: finding, contributing: events.reduce(0) { $0 + $1.contributing })
+        var evidence = closing.locations(paths: paths)
+        for event in events.dropLast().prefix(Self.evidenceLimit - 1) { evidence += event.locations(paths: paths) }
+        return CorrelationEvent(input: .correlation(index), nanoseconds: closing.nanoseconds, orderTime: closing.orderTime, fileIndex: closing.fileIndex, line: closing.line,
+                                offset: closing.offset, fields: fields, text: nil,
+                                isFromDamagedData: events.contains { $0.isFromDamagedData }, time: closing.time, evidence: evidence)
+    }
+
+    /// The report's finding for a firing.
+    private func finding(of event: CorrelationEvent, correlation: CorrelationRule) -> Finding {
+        var time = event.time
+        time?.utc = UTCText.format(nanoseconds: event.nanoseconds)
+        var fields: [String: String] = [:]
+        for (name, value) in event.fields { fields[name] = value }
+        return Finding(rule: FindingRule(id: correlation.id, name: correlation.name, title: correlation.title, level: correlation.level.rawValue,
+                                         tags: correlation.tags, author: correlation.author),
+                       fields: fields, time: time, evidence: event.evidence, isFromDamagedData: event.isFromDamagedData ? true : nil)
     }
 }

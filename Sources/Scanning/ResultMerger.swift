@@ -35,6 +35,11 @@ final class ResultMerger: @unchecked Sendable {
     private var pendingEvents: [(event: CorrelationEvent, time: CivilTime, rollovers: Int)] = []
     /// Events correlations could not use: no time stamp.
     private var eventsWithoutTime = 0
+    /// Events not kept because ``ScanConfiguration/maximumCorrelationEvents`` was reached.
+    private var eventsOverLimit = 0
+    /// Per rule, the fields its events keep for correlations: what they group and count by, and the
+    /// rule's entities (empty for rules no correlation reads).
+    private let correlationSlots: [Set<String>]
 
     init(paths: [String], rules: RuleSet, configuration: ScanConfiguration, timeResolver: TimeResolver) {
         self.paths = paths
@@ -44,6 +49,15 @@ final class ResultMerger: @unchecked Sendable {
         self.rules = rules
         self.configuration = configuration
         statistics = rules.rules.map { RuleStatistics(id: $0.id, matches: 0, reported: 0, engineErrors: 0, firstEngineError: nil) }
+        var slots = rules.rules.map { $0.feedsCorrelation ? Set($0.entities.keys) : Set<String>() }
+        for correlation in rules.correlations {
+            for (position, input) in correlation.inputs.enumerated() {
+                guard case .rule(let index) = input else { continue }
+                for name in correlation.groupBy { slots[index].insert(correlation.field(for: name, input: position)) }
+                if let field = correlation.valueField { slots[index].insert(field) }
+            }
+        }
+        correlationSlots = slots
     }
 
     var mergedFileCount: Int {
@@ -134,9 +148,8 @@ final class ResultMerger: @unchecked Sendable {
                 } else {
                     isPending = true
                     if keeps { timeState.pendingLocal.append((findings.count, civil, rolloversBeforeChunk + draft.chunkRollovers)) }
-                    if rule.feedsCorrelation {
-                        pendingEvents.append((CorrelationEvent(input: .rule(draft.ruleIndex), nanoseconds: 0, fileIndex: nextFile, line: draft.lineNumber, finding: finding),
-                                              civil, rolloversBeforeChunk + draft.chunkRollovers))
+                    if rule.feedsCorrelation, let event = correlationEvent(draft, time: finding.time, nanoseconds: 0) {
+                        pendingEvents.append((event, civil, rolloversBeforeChunk + draft.chunkRollovers))
                     }
                 }
             case nil:
@@ -144,7 +157,7 @@ final class ResultMerger: @unchecked Sendable {
             }
             if rule.feedsCorrelation && !isPending {
                 if let eventTime {
-                    correlationEvents.append(CorrelationEvent(input: .rule(draft.ruleIndex), nanoseconds: eventTime, fileIndex: nextFile, line: draft.lineNumber, finding: finding))
+                    if let event = correlationEvent(draft, time: finding.time, nanoseconds: eventTime) { correlationEvents.append(event) }
                 } else {
                     eventsWithoutTime += 1
                 }
@@ -159,6 +172,24 @@ final class ResultMerger: @unchecked Sendable {
             findings.append(finding)
             currentFileFindings.append(findings.count - 1)
         }
+    }
+
+    /// The compact event a correlation reads, or nil when the limit on kept events is reached (counted).
+    private func correlationEvent(_ draft: FindingDraft, time: FindingTime?, nanoseconds: Int64) -> CorrelationEvent? {
+        guard correlationEvents.count + pendingEvents.count < configuration.maximumCorrelationEvents else {
+            eventsOverLimit += 1
+            return nil
+        }
+        var time = time
+        time?.utc = nil
+        let slots = correlationSlots[draft.ruleIndex]
+        var fields: [(String, String)] = []
+        for (name, value) in draft.fields where slots.contains(name) && !fields.contains(where: { $0.0 == name }) {
+            fields.append((name, TextRendering.escapedText(value)))
+        }
+        return CorrelationEvent(input: .rule(draft.ruleIndex), nanoseconds: nanoseconds, fileIndex: nextFile, line: draft.lineNumber,
+                                offset: draft.offset, fields: fields, text: draft.line, isTruncated: draft.isLineTruncated,
+                                isRedacted: draft.isRedacted, time: time)
     }
 
     private func isInsideTimeWindow(_ nanoseconds: Int64) -> Bool {
@@ -218,10 +249,9 @@ final class ResultMerger: @unchecked Sendable {
                 guard isInsideTimeWindow(reading.nanoseconds) else { continue }
                 var event = pending.event
                 event.nanoseconds = reading.nanoseconds
-                event.finding.time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
-                event.finding.time?.yearSource = source.rawValue
-                event.finding.time?.zoneSource = timeResolver.zone.source
-                event.finding.time?.confidence = confidence
+                event.time?.yearSource = source.rawValue
+                event.time?.zoneSource = timeResolver.zone.source
+                event.time?.confidence = confidence
                 correlationEvents.append(event)
             }
             pendingEvents.removeAll()
@@ -272,9 +302,10 @@ final class ResultMerger: @unchecked Sendable {
         var allFindings = findings
         var allStatistics = statistics
         var warnings = discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" }
+        var problems = discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" }
         if !rules.correlations.isEmpty {
             // Correlations run once every file is merged and placed in time: sequential and deterministic.
-            let (fired, firings) = CorrelationEngine(rules: rules).run(baseEvents: correlationEvents)
+            let (fired, firings) = CorrelationEngine(rules: rules, paths: paths).run(baseEvents: correlationEvents)
             var reportedByID: [String: Int] = [:]
             for finding in fired {
                 let kept = reportedByID[finding.rule.id, default: 0]
@@ -287,13 +318,14 @@ final class ResultMerger: @unchecked Sendable {
                                                     reported: correlation.emitsFindings ? reportedByID[correlation.id, default: 0] : 0,
                                                     engineErrors: 0, firstEngineError: nil))
             }
+            if eventsOverLimit > 0 {
+                problems.append("correlations incomplete: \(eventsOverLimit) events of the rules they read were not kept beyond --max-correlation-events \(configuration.maximumCorrelationEvents)")
+            }
             if eventsWithoutTime > 0 {
                 warnings.append("\(eventsWithoutTime) events of rules read by correlations have no usable time stamp and were left out of the correlations")
             }
         }
-        return ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics,
-                           problems: discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" },
-                           warnings: warnings)
+        return ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
     }
 }
 

@@ -41,7 +41,7 @@ struct TestCommand: ParsableCommand {
         }
         let failed = results.filter { !$0.isPassed }.count + rules.skipped.count
         let failedRules = Set(results.filter { !$0.isPassed }.map(\.rule)).count
-        output += "rule tests: \(results.count - failed + rules.skipped.count) passed, \(failed) failed (\(rules.rules.count) rules, \(failedRules) with failures)\n"
+        output += "rule tests: \(results.count - failed + rules.skipped.count) passed, \(failed) failed (\(rules.rules.count) rules and \(rules.correlations.count) correlations, \(failedRules) with failures)\n"
         FileHandle.standardOutput.write(Data(output.utf8))
         if let junitPath {
             let xml = JUnitReport.render(results: results, skipped: rules.skipped, seconds: Date().timeIntervalSince(started))

@@ -18,6 +18,7 @@ struct CorrelationTests {
         f:
             message|re: '^Failed password for (?:invalid user )?(?<user>\\S{1,64}) from (?<src_ip>[0-9.]{7,15}) port \\d{1,5} ssh2\\z'
         condition: f
+    entities: {user: {type: user}, src_ip: {type: ip}}
     level: low
     ---
     title: success
@@ -28,6 +29,7 @@ struct CorrelationTests {
         s:
             message|re: '^Accepted password for (?<user>\\S{1,64}) from (?<src_ip>[0-9.]{7,15}) port \\d{1,5} ssh2\\z'
         condition: s
+    entities: {user: {type: user}, src_ip: {type: ip}}
     level: informational
 
     """
@@ -209,5 +211,26 @@ struct CorrelationTests {
         #expect(error(Self.burst.replacingOccurrences(of: "type: event_count", with: "type: value_sum")).contains("not supported"))
         #expect(error(Self.burst.replacingOccurrences(of: "rules: [failure]", with: "rules: [burst]")).contains("cycle"))
         #expect(error(Self.burst.replacingOccurrences(of: "condition: {gte: 5}", with: "condition: {more: 5}")).contains("unknown operator 'more'"))
+    }
+}
+
+@Suite("Correlation event limit")
+struct CorrelationLimitTests {
+    @Test("events beyond the limit are counted, and the scan says its correlations are incomplete")
+    func limit() throws {
+        // Bounded memory must never mean a silently missing correlation.
+        let fixtures = try ScanFixtures()
+        defer { fixtures.remove() }
+        let rules = fixtures.root.appendingPathComponent("rules")
+        try FileManager.default.createDirectory(at: rules, withIntermediateDirectories: true)
+        try (CorrelationTests.baseRules + "---\n" + CorrelationTests.burst).write(to: rules.appendingPathComponent("r.yml"), atomically: true, encoding: .utf8)
+        try fixtures.write("evidence/auth.log", Array((CorrelationTests.failures(6, from: "203.0.113.5").joined(separator: "\n") + "\n").utf8))
+        var configuration = ScanConfiguration(evidencePaths: [fixtures.root.appendingPathComponent("evidence").path], jobs: 1, redactionKey: Array("k".utf8))
+        configuration.referenceDate = CalendarDate(year: 2025, month: 12, day: 31)
+        configuration.timeZoneIdentifier = "UTC"
+        configuration.maximumCorrelationEvents = 4
+        let outcome = ScanPipeline(configuration: configuration, rules: try RuleLoader().load(paths: [rules.path])).run()
+        #expect(outcome.problems.contains { $0.contains("correlations incomplete: 2 events") }, "\(outcome.problems)")
+        #expect(CorrelationTests.findings(outcome, "burst").isEmpty)
     }
 }
