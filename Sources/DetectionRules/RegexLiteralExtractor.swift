@@ -6,8 +6,9 @@ import PatternMatching
 /// will do (the most selective is kept); an alternation needs a part from every branch (their union).
 /// A run of plain characters (or escaped punctuation) not made optional by a quantifier is a literal;
 /// groups that are optional (`?`, `*`, `{0,…}`), lookarounds, classes and escapes like `\d` contribute
-/// nothing. Inline flags other than a leading `(?i)`, or anything unusual, give no literal. When in doubt
-/// the answer is "no literal": the rule then runs on every line, slower but never wrong.
+/// nothing. Inline `i`, `m`, `s` flags are followed (an `i` anywhere makes the literals case-insensitive);
+/// any other flag, or anything unusual, gives no literal. When in doubt the answer is "no literal": the
+/// rule then runs on every line, slower but never wrong.
 enum RegexLiteralExtractor {
     /// Literals shorter than this select too many lines to be worth a gate.
     static let minimumGateLength = 3
@@ -24,7 +25,8 @@ enum RegexLiteralExtractor {
         }
         var parser = Parser(pattern: pattern, position: start)
         guard let set = parser.parseAlternation(), parser.position == pattern.count, !parser.isUnsafe else { return nil }
-        return set.map { LiteralPrefilter.Literal(bytes: $0, isCaseless: caseless) }
+        // A case-insensitive part anywhere makes every literal case-insensitive: a wider gate, never wrong.
+        return set.map { LiteralPrefilter.Literal(bytes: $0, isCaseless: caseless || parser.sawCaseless) }
     }
 
     /// A set of alternatives: a line must contain one of them.
@@ -35,6 +37,9 @@ enum RegexLiteralExtractor {
         var position: Int
         /// Set when something was met that could change matching in ways this parser does not follow.
         var isUnsafe = false
+        /// Set when an inline `i` flag was met (`(?i)`, `(?i:…)`): the literals are then searched
+        /// case-insensitively.
+        var sawCaseless = false
 
         init(pattern: [UInt8], position: Int) {
             self.pattern = pattern
@@ -148,9 +153,22 @@ enum RegexLiteralExtractor {
                 case UInt8(ascii: "'"):
                     position = skipName(from: position + 2, closing: UInt8(ascii: "'"))
                 default:
-                    // Inline flags, callouts, recursion, conditionals: not followed here.
-                    isUnsafe = true
-                    return nil
+                    // Inline flags: `i`, `m`, `s` (and their negations) change no literal's bytes, only
+                    // case, which a case-insensitive gate covers. `x` (and anything else: callouts,
+                    // recursion, conditionals) changes how the pattern reads: not followed here.
+                    var index = position + 1
+                    while index < pattern.count, [UInt8(ascii: "i"), UInt8(ascii: "m"), UInt8(ascii: "s"), UInt8(ascii: "-")].contains(pattern[index]) {
+                        if pattern[index] == UInt8(ascii: "i") { sawCaseless = true }
+                        index += 1
+                    }
+                    guard index > position + 1, index < pattern.count else { isUnsafe = true; return nil }
+                    if pattern[index] == UInt8(ascii: ")") {
+                        // `(?i)`: a flag setting, no content.
+                        position = index + 1
+                        return nil
+                    }
+                    guard pattern[index] == UInt8(ascii: ":") else { isUnsafe = true; return nil }
+                    position = index + 1
                 }
             } else if position < pattern.count && pattern[position] == UInt8(ascii: "*") {
                 isUnsafe = true

@@ -14,7 +14,7 @@ struct CorrelationEvent: Sendable {
     var input: CorrelationRule.Input
     var nanoseconds: Int64
     /// The time the event is ordered and windowed by: its own, or within a file the latest of the lines
-    /// before it (see ``CorrelationEngine/inScanOrder(_:)``).
+    /// before it (see ``CorrelationEngine/placeInScanOrder(_:)``).
     var orderTime: Int64 = 0
     /// File index and line, the tie-breakers after time (rule-format §3.7: ties keep source order).
     var fileIndex: Int
@@ -64,41 +64,55 @@ struct CorrelationEngine {
     let paths: [String]
 
     /// Findings of the reporting correlations, and the number of firings of every correlation.
-    func run(baseEvents: [CorrelationEvent]) -> (findings: [Finding], firings: [Int]) {
-        let ordered = Self.inScanOrder(baseEvents)
-        var outputs: [[CorrelationEvent]] = []
+    ///
+    /// `events` (the base events, in any order) is used in place: their order times are set and the
+    /// firings appended, so the events are never copied; orders are arrays of indexes.
+    func run(events: inout [CorrelationEvent]) -> (findings: [Finding], firings: [Int]) {
+        Self.placeInScanOrder(&events)
+        var order = (0..<Int32(events.count)).map { $0 }
+        order.sort { Self.precedes(events[Int($0)], events[Int($1)]) }
+        var outputs: [[Int32]] = []
         var findings: [Finding] = []
         var firings: [Int] = []
         for (index, correlation) in rules.correlations.enumerated() {
             let inputs = Set(correlation.inputs)
-            var events = ordered.filter { inputs.contains($0.input) }
-            for case .correlation(let other) in correlation.inputs { events += outputs[other] }
-            events.sort(by: Self.precedes)
-            let fired = evaluate(correlation, index: index, events: events)
-            outputs.append(fired)
+            var selected = order.filter { inputs.contains(events[Int($0)].input) }
+            var readsCorrelations = false
+            for case .correlation(let other) in correlation.inputs {
+                selected += outputs[other]
+                readsCorrelations = true
+            }
+            if readsCorrelations { selected.sort { Self.precedes(events[Int($0)], events[Int($1)]) } }
+            let fired = evaluate(correlation, index: index, events: events, order: selected)
+            var firedIndexes: [Int32] = []
+            for event in fired {
+                events.append(event)
+                firedIndexes.append(Int32(events.count - 1))
+            }
+            outputs.append(firedIndexes)
             firings.append(fired.count)
             if correlation.emitsFindings { findings += fired.map { finding(of: $0, correlation: correlation) } }
         }
         return (findings, firings)
     }
 
-    /// Events in the order correlations read them. Within one file the lines' order is kept: a stamp
-    /// earlier than the line before it (a clock step back, reordered writes) is read as that line's time,
-    /// so a connection's lines stay in the order they were written; across files, time decides.
-    static func inScanOrder(_ events: [CorrelationEvent]) -> [CorrelationEvent] {
-        var byFile: [Int: [CorrelationEvent]] = [:]
-        for event in events { byFile[event.fileIndex, default: []].append(event) }
-        var placed: [CorrelationEvent] = []
-        placed.reserveCapacity(events.count)
-        for fileIndex in byFile.keys.sorted() {
-            var highWater = Int64.min
-            for var event in byFile[fileIndex]!.sorted(by: { ($0.line, rank($0.input)) < ($1.line, rank($1.input)) }) {
-                highWater = max(highWater, event.nanoseconds)
-                event.orderTime = highWater
-                placed.append(event)
+    /// Sets each event's order time. Within one file the lines' order is kept: a stamp earlier than
+    /// the line before it (a clock step back, reordered writes) is read as that line's time, so a
+    /// connection's lines stay in the order they were written; across files, time decides.
+    static func placeInScanOrder(_ events: inout [CorrelationEvent]) {
+        var byLine = (0..<Int32(events.count)).map { $0 }
+        byLine.sort { (events[Int($0)].fileIndex, events[Int($0)].line, rank(events[Int($0)].input)) < (events[Int($1)].fileIndex, events[Int($1)].line, rank(events[Int($1)].input)) }
+        var currentFile = -1
+        var highWater = Int64.min
+        for index in byLine {
+            let position = Int(index)
+            if events[position].fileIndex != currentFile {
+                currentFile = events[position].fileIndex
+                highWater = .min
             }
+            highWater = max(highWater, events[position].nanoseconds)
+            events[position].orderTime = highWater
         }
-        return placed.sorted(by: precedes)
     }
 
     /// Time, then evidence order; at the same line base events come before correlation firings (a
@@ -127,7 +141,8 @@ struct CorrelationEngine {
         return (key, values)
     }
 
-    private func evaluate(_ correlation: CorrelationRule, index: Int, events: [CorrelationEvent]) -> [CorrelationEvent] {
+    private func evaluate(_ correlation: CorrelationRule, index: Int, events all: [CorrelationEvent], order: [Int32]) -> [CorrelationEvent] {
+        let events = order.lazy.map { all[Int($0)] }
         let span = correlation.timespanSeconds * 1_000_000_000
         var fired: [CorrelationEvent] = []
         switch correlation.kind {

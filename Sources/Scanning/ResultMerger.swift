@@ -305,7 +305,10 @@ final class ResultMerger: @unchecked Sendable {
         var problems = discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" }
         if !rules.correlations.isEmpty {
             // Correlations run once every file is merged and placed in time: sequential and deterministic.
-            let (fired, firings) = CorrelationEngine(rules: rules, paths: paths).run(baseEvents: correlationEvents)
+            // The events move into the engine (no copy); the outcome is made once, at the end of the scan.
+            var events: [CorrelationEvent] = []
+            swap(&events, &correlationEvents)
+            let (fired, firings) = CorrelationEngine(rules: rules, paths: paths).run(events: &events)
             var reportedByID: [String: Int] = [:]
             for finding in fired {
                 let kept = reportedByID[finding.rule.id, default: 0]

@@ -26,6 +26,17 @@ struct LiteralGateTests {
         expectNoFalseNegatives(rule, [RuleFixtures.failedPassword, RuleFixtures.failedRoot.uppercased()])
     }
 
+    @Test("an inline case-insensitive group gives case-insensitive literals; other inline flags none")
+    func inlineFlags() throws {
+        // `(?i:…)` is common in web-attack rules; without a gate they ran on every access-log line.
+        let rule = try RuleFixtures.rule(detection: "selection:\n    raw|re: 'GET /(?i:wp-login|xmlrpc)\\.php'\ncondition: selection", logsource: "{category: webserver}")
+        #expect(rule.gate == [literal("wp-login", caseless: true), literal("xmlrpc", caseless: true)])
+        expectNoFalseNegatives(rule, [RuleFixtures.nginx, RuleFixtures.nginx.replacingOccurrences(of: "wp-login", with: "WP-Login")])
+        // `(?x)` makes whitespace meaningless: the extractor does not follow it, so no gate.
+        let extended = try RuleFixtures.rule(detection: "selection:\n    raw|re: '(?x) wp - login'\ncondition: selection", logsource: "{category: webserver}")
+        #expect(extended.gate == nil)
+    }
+
     @Test("a cased value gates case-sensitively")
     func casedValue() throws {
         // `|cased` must not be widened to caseless (harmless) nor narrowed elsewhere (wrong).
