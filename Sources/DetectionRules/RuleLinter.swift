@@ -41,28 +41,8 @@ public struct RuleLinter {
     /// conventions only: their files must stay byte-identical, so native metadata is not required.
     public func lint(paths: [String]) -> [Issue] {
         var issues: [Issue] = []
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                issues.append(Issue(severity: .error, path: path, message: "no such rule file or folder"))
-                continue
-            }
-            if isDirectory.boolValue {
-                guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-                    issues.append(Issue(severity: .error, path: path, message: "cannot list the folder"))
-                    continue
-                }
-                for case let relative as String in enumerator
-                where (relative.hasSuffix(".yml") || relative.hasSuffix(".yaml")) && !relative.hasSuffix(Sidecar.suffix)
-                    && (relative as NSString).lastPathComponent != LogSourceMap.fileName {
-                    files.append((path as NSString).appendingPathComponent(relative))
-                }
-            } else {
-                files.append(path)
-            }
-        }
-        files = Array(Set(files)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let (files, problems) = RuleLoader.ruleFiles(in: paths)
+        issues += problems.map { Issue(severity: .error, path: $0.path, message: $0.message) }
         var rules: [DetectionRule] = []
         var correlations: [CorrelationRule] = []
         for file in files {

@@ -43,26 +43,9 @@ public struct RuleLoader {
 
     /// Loads every `.yml`/`.yaml` file under `paths` (files or folders, recursively).
     public func load(paths: [String]) throws(RuleLoadError) -> RuleSet {
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw RuleLoadError(path: path, message: "no such rule file or folder")
-            }
-            if isDirectory.boolValue {
-                guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-                    throw RuleLoadError(path: path, message: "cannot list the folder")
-                }
-                for case let relative as String in enumerator where relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
-                    // Sidecars of imported rules and the logsource map are not rules.
-                    if relative.hasSuffix(".lfs.yml") || (relative as NSString).lastPathComponent == LogSourceMap.fileName { continue }
-                    files.append((path as NSString).appendingPathComponent(relative))
-                }
-            } else {
-                files.append(path)
-            }
-        }
-        files = Array(Set(files)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let listing = Self.ruleFiles(in: paths)
+        if let problem = listing.problems.first { throw problem }
+        let files = listing.files
         var rules: [DetectionRule] = []
         var skipped: [SkippedRule] = []
         var correlations: [CorrelationRule] = []
@@ -90,6 +73,30 @@ public struct RuleLoader {
         }
         let hash = digest.finalize().map { String(format: "%02x", $0) }.joined()
         return try RuleSet(rules: rules, files: files, sha256: hash, skipped: skipped, correlations: correlations)
+    }
+
+    /// The rule files under `paths` (folders walked recursively), in byte-wise order, and the paths that
+    /// could not be read. Sidecars of imported rules and the logsource map are not rules.
+    static func ruleFiles(in paths: [String]) -> (files: [String], problems: [RuleLoadError]) {
+        var files: [String] = []
+        var problems: [RuleLoadError] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                problems.append(RuleLoadError(path: path, message: "no such rule file or folder"))
+                continue
+            }
+            guard isDirectory.boolValue else { files.append(path); continue }
+            guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+                problems.append(RuleLoadError(path: path, message: "cannot list the folder"))
+                continue
+            }
+            for case let relative as String in enumerator where relative.hasSuffix(".yml") || relative.hasSuffix(".yaml") {
+                if relative.hasSuffix(Sidecar.suffix) || (relative as NSString).lastPathComponent == LogSourceMap.fileName { continue }
+                files.append((path as NSString).appendingPathComponent(relative))
+            }
+        }
+        return (Array(Set(files)).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, problems)
     }
 
     /// Loads one YAML text as a complete rule set (event rules and correlations resolved), for tests and
