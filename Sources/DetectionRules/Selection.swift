@@ -55,22 +55,34 @@ public struct FieldReferenceMatch: Sendable, Equatable {
 }
 
 /// `field|modifiers: values` — one key of a selection map.
-public struct FieldTest: Sendable {
-    public var field: FieldName
-    public var values: [ValueTest]
+///
+/// A class, immutable once loaded: the evaluator walks these for every candidate line of every rule,
+/// and iterating references costs one reference count where copying the struct cost several.
+public final class FieldTest: Sendable {
+    public let field: FieldName
+    public let values: [ValueTest]
     /// `|all`: every value must match (otherwise any one).
-    public var requiresAll: Bool
+    public let requiresAll: Bool
     /// `|neq`: the field must be present and match none of the values.
-    public var negated: Bool = false
+    public let negated: Bool
     /// The selections (indexes) whose `|re` named groups define `field` when it is not a parser field
     /// but a capture of the same rule (rule-format §3.6): they are evaluated first. Empty for parser fields.
-    public var capturedBy: [Int] = []
+    public let capturedBy: [Int]
     /// The key as written, for explanations and errors.
-    public var key: String
+    public let key: String
+
+    public init(field: FieldName, values: [ValueTest], requiresAll: Bool, negated: Bool = false, capturedBy: [Int] = [], key: String) {
+        self.field = field
+        self.values = values
+        self.requiresAll = requiresAll
+        self.negated = negated
+        self.capturedBy = capturedBy
+        self.key = key
+    }
 }
 
-/// A named search identifier of a rule's `detection`.
-public struct Selection: Sendable {
+/// A named search identifier of a rule's `detection` (a class, for the same reason as ``FieldTest``).
+public final class Selection: Sendable {
     public enum Body: Sendable {
         /// Keyword values searched in `raw`; `requiresAll` for `'|all': [...]`.
         case keywords([CompiledPattern], requiresAll: Bool)
@@ -78,6 +90,11 @@ public struct Selection: Sendable {
         case maps([[FieldTest]])
     }
 
-    public var name: String
-    public var body: Body
+    public let name: String
+    public let body: Body
+
+    public init(name: String, body: Body) {
+        self.name = name
+        self.body = body
+    }
 }

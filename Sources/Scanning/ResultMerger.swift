@@ -118,15 +118,16 @@ final class ResultMerger: @unchecked Sendable {
             let rule = rules.rules[draft.ruleIndex]
             let keeps = (rule.emitsFindings || configuration.reportsCorrelationInputs) && statistics[draft.ruleIndex].reported < configuration.findingsCapPerRule
             guard keeps || rule.feedsCorrelation else { continue }
-            var finding = Self.finding(from: draft, rule: rule, path: path)
+            // The time first: an event a correlation reads needs it even when no finding is kept.
+            var time = Self.statedTime(of: draft)
             var eventTime: Int64?
             var isPending = false
             switch draft.instant {
             case .exact(let nanoseconds)?:
-                finding.time?.utc = UTCText.format(nanoseconds: nanoseconds)
-                finding.time?.yearSource = YearInference.Source.inLine.rawValue
-                finding.time?.zoneSource = "in-line"
-                finding.time?.confidence = "high"
+                time?.utc = UTCText.format(nanoseconds: nanoseconds)
+                time?.yearSource = YearInference.Source.inLine.rawValue
+                time?.zoneSource = "in-line"
+                time?.confidence = "high"
                 if !isInsideTimeWindow(nanoseconds) {
                     if keeps { statistics[draft.ruleIndex].outsideTimeWindow += 1 }
                     continue
@@ -135,11 +136,11 @@ final class ResultMerger: @unchecked Sendable {
             case .local(let civil)?:
                 if let year = civil.year {
                     let reading = timeResolver.utc(of: civil, year: year)
-                    finding.time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
-                    finding.time?.yearSource = YearInference.Source.inLine.rawValue
-                    finding.time?.zoneSource = timeResolver.zone.source
-                    finding.time?.isAmbiguous = reading.isAmbiguous ? true : nil
-                    finding.time?.confidence = timeResolver.zone.source == "assumed-utc" ? "low" : "medium"
+                    time?.utc = UTCText.format(nanoseconds: reading.nanoseconds)
+                    time?.yearSource = YearInference.Source.inLine.rawValue
+                    time?.zoneSource = timeResolver.zone.source
+                    time?.isAmbiguous = reading.isAmbiguous ? true : nil
+                    time?.confidence = timeResolver.zone.source == "assumed-utc" ? "low" : "medium"
                     if !isInsideTimeWindow(reading.nanoseconds) {
                         if keeps { statistics[draft.ruleIndex].outsideTimeWindow += 1 }
                         continue
@@ -148,7 +149,7 @@ final class ResultMerger: @unchecked Sendable {
                 } else {
                     isPending = true
                     if keeps { timeState.pendingLocal.append((findings.count, civil, rolloversBeforeChunk + draft.chunkRollovers)) }
-                    if rule.feedsCorrelation, let event = correlationEvent(draft, time: finding.time, nanoseconds: 0) {
+                    if rule.feedsCorrelation, let event = correlationEvent(draft, time: time, nanoseconds: 0) {
                         pendingEvents.append((event, civil, rolloversBeforeChunk + draft.chunkRollovers))
                     }
                 }
@@ -157,12 +158,14 @@ final class ResultMerger: @unchecked Sendable {
             }
             if rule.feedsCorrelation && !isPending {
                 if let eventTime {
-                    if let event = correlationEvent(draft, time: finding.time, nanoseconds: eventTime) { correlationEvents.append(event) }
+                    if let event = correlationEvent(draft, time: time, nanoseconds: eventTime) { correlationEvents.append(event) }
                 } else {
                     eventsWithoutTime += 1
                 }
             }
             guard keeps else { continue }
+            var finding = Self.finding(from: draft, rule: rule, path: path)
+            finding.time = time
             statistics[draft.ruleIndex].reported += 1
             // With a time window, year-less findings may still be removed when their file completes, so
             // the cap is never final before the end.
@@ -280,6 +283,11 @@ final class ResultMerger: @unchecked Sendable {
         }
     }
 
+    /// The draft's stamp as written, not yet read in a zone and year.
+    static func statedTime(of draft: FindingDraft) -> FindingTime? {
+        draft.timeText.map { FindingTime(text: TextRendering.escapedText($0), utc: nil, yearSource: nil, zoneSource: nil, isAmbiguous: nil, confidence: "low") }
+    }
+
     static func finding(from draft: FindingDraft, rule: DetectionRule, path: String) -> Finding {
         var fields: [String: String] = [:]
         for (name, value) in draft.fields where fields[name] == nil { fields[name] = TextRendering.escapedText(value) }
@@ -290,7 +298,7 @@ final class ResultMerger: @unchecked Sendable {
         } else {
             location.bytes = Data(draft.line).base64EncodedString()
         }
-        let time = draft.timeText.map { FindingTime(text: TextRendering.escapedText($0), utc: nil, yearSource: nil, zoneSource: nil, isAmbiguous: nil, confidence: "low") }
+        let time = statedTime(of: draft)
         return Finding(rule: FindingRule(id: rule.id, name: rule.name, title: rule.title, level: rule.level.rawValue, tags: rule.tags,
                                                  author: rule.author, license: rule.provenance?.license,
                                                  source: rule.provenance?.url),
