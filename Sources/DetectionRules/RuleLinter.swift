@@ -32,9 +32,13 @@ public struct RuleLinter {
     static let statuses: Set<String> = ["stable", "test", "experimental", "deprecated", "unsupported"]
 
     public var loader: RuleLoader
+    /// Also report rules that have no literal for the prefilter (they run on every line in scope):
+    /// advice on speed, not a defect, so it is asked for.
+    public var reportsUngatedRules: Bool
 
-    public init(loader: RuleLoader = RuleLoader()) {
+    public init(loader: RuleLoader = RuleLoader(), reportsUngatedRules: Bool = false) {
         self.loader = loader
+        self.reportsUngatedRules = reportsUngatedRules
     }
 
     /// Lints every rule file under `paths`. Imported rules (with a sidecar) are held to Sigma's own
@@ -83,7 +87,7 @@ public struct RuleLinter {
             let isImported = rule.provenance != nil
             for message in Self.metadataProblems(of: rule, isImported: isImported) { issue(isImported ? .warning : .error, message) }
             for message in Self.patternWarnings(of: rule) { issue(.warning, message) }
-            if rule.gate == nil {
+            if reportsUngatedRules && rule.gate == nil {
                 issue(.warning, "no literal every match must contain: the rule runs on every line of its logsource {\(rule.logSource.described)} (slow on large evidence); add a plain value or a literal to a |re")
             }
         }

@@ -15,6 +15,9 @@ struct LintCommand: ParsableCommand {
     @Flag(name: .customLong("strict"), help: "Fail on warnings too.")
     var strict = false
 
+    @Flag(name: .customLong("performance"), help: "Also list rules with no literal for the prefilter (they run on every line of their logsource).")
+    var performance = false
+
     @OptionGroup var engine: RuleEngineOptions
 
     func run() throws {
@@ -24,7 +27,7 @@ struct LintCommand: ParsableCommand {
             printError("spoor: \(error.description)")
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
-        let issues = RuleLinter(loader: loader).lint(paths: sources)
+        let issues = RuleLinter(loader: loader, reportsUngatedRules: performance).lint(paths: sources)
         var output = issues.map(\.description).joined(separator: "\n")
         let errors = issues.filter { $0.severity == .error }.count
         output += (output.isEmpty ? "" : "\n") + "lint: \(errors) errors, \(issues.count - errors) warnings\n"

@@ -62,6 +62,17 @@ struct RuleToolingTests {
         #expect(issues.contains { $0.contains("b.yml:1: error: rule second: id 'not-a-uuid' is not a UUID") }, "\(issues)")
     }
 
+    @Test("lint --performance lists a rule without a literal; plain lint does not")
+    func ungatedRule() throws {
+        // A rule with no literal runs its regex on every line: advice on speed, asked for, not a defect.
+        let folder = try RuleFolder()
+        defer { folder.remove() }
+        try folder.write("a.yml", Self.nativeRule(id: "11111111-1111-4111-8111-111111111111", name: "digits_only", pattern: "'^\\d{1,5} (?<user>\\S{1,64})'"))
+        #expect(RuleLinter().lint(paths: [folder.path]).isEmpty)
+        let advice = RuleLinter(reportsUngatedRules: true).lint(paths: [folder.path]).map(\.description)
+        #expect(advice.count == 1 && advice[0].contains("no literal every match must contain"), "\(advice)")
+    }
+
     @Test("explain: the parser, the field, each value's verdict, and the captures")
     func explain() throws {
         // The rule author's question "why did (not) my rule fire on this line?" answered line by line.
