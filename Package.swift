@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System-library shims: module map and header only. Each is imported by exactly one Swift type.
@@ -49,6 +50,7 @@ let package = Package(
         .target(name: "Scanning", dependencies: [
             "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "DequeModule", package: "swift-collections"),
         ]),
         // Rules' own test cases, run through the scan pipeline (`spoor test`).
         .target(name: "RuleTesting", dependencies: ["DetectionRules", "Scanning", "ExposureReport", "PatternMatching", "RecordParsing"]),

@@ -24,6 +24,8 @@ public struct DetectionRule: Sendable {
     public var logSource: LogSource
     /// Captures typed by the rule's `entities:` key.
     public var entities: [String: EntitySpec]
+    /// The `check`s of ``entities`` by capture name, set at load (the evaluator asks on every match).
+    public var captureChecks: [String: CaptureCheck]
     public var exposure: ExposureSpec?
     /// Number of positive and negative cases in the rule's `tests:` block.
     public var testCaseCounts: (positive: Int, negative: Int)
@@ -48,8 +50,6 @@ public struct DetectionRule: Sendable {
     /// Literals of which a line must contain at least one for the rule to match; nil: every line.
     public var gate: [LiteralPrefilter.Literal]?
 
-    /// True when some capture must pass a ``CaptureCheck`` for the rule to match.
-    public var hasCaptureChecks: Bool { entities.values.contains { $0.check != nil } }
 }
 
 /// Sigma `logsource`.

@@ -82,9 +82,9 @@ public final class RuleEvaluator {
             }
         }
         // A capture with a validity check (Luhn, NI number) that fails it undoes the match.
-        if rule.hasCaptureChecks {
+        if !rule.captureChecks.isEmpty {
             for capture in captures {
-                guard let check = rule.entities[capture.name]?.check else { continue }
+                guard let check = rule.captureChecks[capture.name] else { continue }
                 let passes = capture.range.map { check.accepts(line[$0]) } ?? check.accepts(capture.decodedBytes ?? [])
                 if !passes { captures.removeAll(keepingCapacity: true); return .noMatch }
             }
@@ -190,9 +190,12 @@ public final class RuleEvaluator {
                 case .bytes(let bytes):
                     return bytes.withUnsafeBufferPointer { self.match(pattern, in: $0, range: 0..<$0.count, isLine: false, selection: selection, state: &state) }
                 }
-            default:
+            case .fieldReference(let reference):
+                // A copy: resolving the other field may grow the decoded buffer the value sits in.
                 let bytes = self.bytes(of: subject, line: line)
-                return bytes.withUnsafeBufferPointer { self.typedCheck(expected, value: $0, line: line, record: record) }
+                return self.compare(bytes, with: reference, line: line, record: record)
+            case .number, .network, .timePart:
+                return self.withBytes(of: subject, line: line) { Self.typedCheck(expected, value: $0) }
             }
         }
         if test.negated { return !test.values.contains(where: check) }
@@ -208,8 +211,18 @@ public final class RuleEvaluator {
         }
     }
 
-    /// Numeric, network, time-part and field-reference comparisons on a present value.
-    private func typedCheck(_ expected: ValueTest, value: UnsafeBufferPointer<UInt8>, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
+    /// The subject's bytes, without copying them.
+    private func withBytes(of subject: Subject, line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        switch subject {
+        case .absent: return false
+        case .inLine(let range): return body(UnsafeBufferPointer(rebasing: line[range]))
+        case .decoded(let range): return fields.decoded.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        case .bytes(let bytes): return bytes.withUnsafeBufferPointer(body)
+        }
+    }
+
+    /// Numeric, network and time-part comparisons on a present value.
+    private static func typedCheck(_ expected: ValueTest, value: UnsafeBufferPointer<UInt8>) -> Bool {
         switch expected {
         case .number(let comparison, let bound):
             guard let number = DecimalValue.parse(value) else { return false }
@@ -219,14 +232,15 @@ public final class RuleEvaluator {
         case .timePart(let part, let comparison, let bound):
             guard let number = part.value(of: value) else { return false }
             return comparison.holds(number, bound)
-        case .fieldReference(let reference):
-            let other = reference.field, how = reference.match
-            guard let otherValue = fields.value(of: other, in: record, line: line) else { return false }
-            let reference = fields.bytes(of: otherValue, line: line)
-            return Self.compare(Array(value), reference, how)
-        case .pattern, .isAbsent, .exists:
+        case .pattern, .isAbsent, .exists, .fieldReference:
             return false
         }
+    }
+
+    /// `|fieldref`: the value against the other field of the same record.
+    private func compare(_ value: [UInt8], with reference: FieldReference, line: UnsafeBufferPointer<UInt8>, record: LogRecord) -> Bool {
+        guard let otherValue = fields.value(of: reference.field, in: record, line: line) else { return false }
+        return Self.compare(value, fields.bytes(of: otherValue, line: line), reference.match)
     }
 
     static func compare(_ value: [UInt8], _ reference: [UInt8], _ how: FieldReferenceMatch) -> Bool {

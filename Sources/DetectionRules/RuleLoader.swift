@@ -336,7 +336,8 @@ public struct RuleLoader {
             level: level, tags: tags,
             falsePositives: mapping["falsepositives"]?.sequence?.compactMap(\.string) ?? [],
             references: mapping["references"]?.sequence?.compactMap(\.string) ?? [],
-            logSource: logSource, entities: entities, exposure: exposure,
+            logSource: logSource, entities: entities,
+            captureChecks: entities.compactMapValues(\.check), exposure: exposure,
             testCaseCounts: tests?.caseCounts ?? (0, 0), tests: tests, provenance: sidecar?.provenance, emit: mapping["emit"]?.bool ?? false,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
             scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope)))

@@ -47,6 +47,14 @@ public struct RuleSet: Sendable {
         }
     }
 
+    /// The level of the rule or correlation behind statistic `index` (the statistics list base rules,
+    /// then correlations), and whether it reports findings.
+    public func statisticSubject(_ index: Int) -> (level: RuleLevel, emitsFindings: Bool) {
+        if index < rules.count { return (rules[index].level, rules[index].emitsFindings) }
+        let correlation = correlations[index - rules.count]
+        return (correlation.level, correlation.emitsFindings)
+    }
+
     /// Resolves each correlation's references (id or name; base rules or other correlations), orders
     /// correlations after those they read, and sets which rules feed correlations and which report.
     static func resolve(_ correlations: [CorrelationRule], rules: inout [DetectionRule]) throws(RuleLoadError) -> [CorrelationRule] {

@@ -1,3 +1,4 @@
+import DequeModule
 import DetectionRules
 import ExposureReport
 import Foundation
@@ -5,7 +6,7 @@ import RecordParsing
 
 /// One event a correlation reads: a base rule's match (or a correlation's firing), placed in time.
 ///
-/// Every event of a rule that correlations read is held until the scan ends (about 1 KB each, with its
+/// Every event of a rule that correlations read is held until the scan ends (about 500 bytes each, with its
 /// evidence line; ``ScanConfiguration/maximumCorrelationEvents`` bounds them): so only the fields
 /// correlations group and count by and the rule's entities are kept, the evidence line's bytes, and the
 /// time stamp's provenance (its UTC text is made again when a finding needs it).
@@ -141,20 +142,41 @@ struct CorrelationEngine {
         return (key, values)
     }
 
+    /// Events between two sweeps of the groups no event has touched for longer than the timespan.
+    static let sweepInterval = 4096
+
     private func evaluate(_ correlation: CorrelationRule, index: Int, events all: [CorrelationEvent], order: [Int32]) -> [CorrelationEvent] {
-        let events = order.lazy.map { all[Int($0)] }
         let span = correlation.timespanSeconds * 1_000_000_000
         var fired: [CorrelationEvent] = []
-        switch correlation.kind {
-        case .eventCount, .valueCount:
-            var windows: [String: [CorrelationEvent]] = [:]
-            var distinct: [String: [String: Int]] = [:]
-            for event in events {
-                guard let (key, groupValues) = groupKey(event, correlation) else { continue }
-                var window = windows[key] ?? []
-                var counts = distinct[key] ?? [:]
+        // Per group: its window (event_count, value_count), the latest event of each rule (temporal), or
+        // the partial chains (temporal_ordered); and when it last saw an event. State is taken out of
+        // the dictionaries while it changes (no copy) and a group quiet for longer than the timespan is
+        // dropped at the next sweep, so memory follows the groups active within one timespan.
+        var windows: [String: Deque<CorrelationEvent>] = [:]
+        var distinct: [String: [String: Int]] = [:]
+        var latest: [String: [Int: CorrelationEvent]] = [:]
+        var partials: [String: [Int: [CorrelationEvent]]] = [:]
+        var lastSeen: [String: Int64] = [:]
+        let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
+        let stages = correlation.inputs.count
+        for (position, eventIndex) in order.enumerated() {
+            let event = all[Int(eventIndex)]
+            if position > 0 && position % Self.sweepInterval == 0 {
+                for (key, time) in lastSeen where event.orderTime - time > span {
+                    lastSeen[key] = nil
+                    windows[key] = nil
+                    distinct[key] = nil
+                    latest[key] = nil
+                    partials[key] = nil
+                }
+            }
+            guard let (key, groupValues) = groupKey(event, correlation) else { continue }
+            switch correlation.kind {
+            case .eventCount, .valueCount:
                 let value = correlation.valueField.flatMap { event.value(of: $0) }
                 if correlation.kind == .valueCount && value == nil { continue }
+                var window = windows.removeValue(forKey: key) ?? []
+                var counts = distinct.removeValue(forKey: key) ?? [:]
                 // Slide: drop events older than the span before this one.
                 while let first = window.first, event.orderTime - first.orderTime > span {
                     if let old = correlation.valueField.flatMap({ first.value(of: $0) }) {
@@ -169,35 +191,23 @@ struct CorrelationEngine {
                 if correlation.bounds.allSatisfy({ $0.holds(count) }) {
                     var extra = groupValues
                     extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
-                    fired.append(firing(correlation, index: index, events: window, extra: extra))
-                    window.removeAll()
-                    counts.removeAll()
+                    fired.append(firing(correlation, index: index, events: Array(window), extra: extra))
+                } else {
+                    windows[key] = window
+                    distinct[key] = counts
                 }
-                windows[key] = window
-                distinct[key] = counts
-            }
-        case .temporal:
-            var latest: [String: [Int: CorrelationEvent]] = [:]
-            let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
-            for event in events {
-                guard let (key, groupValues) = groupKey(event, correlation), let position = correlation.inputs.firstIndex(of: event.input) else { continue }
-                var seen = latest[key] ?? [:]
-                seen = seen.filter { event.orderTime - $0.value.orderTime <= span }
+            case .temporal:
+                guard let position = correlation.inputs.firstIndex(of: event.input) else { continue }
+                var seen = (latest.removeValue(forKey: key) ?? [:]).filter { event.orderTime - $0.value.orderTime <= span }
                 seen[position] = event
                 if needed.allSatisfy({ $0.holds(seen.count) }) {
-                    let chain = seen.values.sorted(by: Self.precedes)
-                    fired.append(firing(correlation, index: index, events: chain, extra: groupValues))
-                    seen.removeAll()
+                    fired.append(firing(correlation, index: index, events: seen.values.sorted(by: Self.precedes), extra: groupValues))
+                } else {
+                    latest[key] = seen
                 }
-                latest[key] = seen
-            }
-        case .temporalOrdered:
-            // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
-            var partials: [String: [Int: [CorrelationEvent]]] = [:]
-            let stages = correlation.inputs.count
-            for event in events {
-                guard let (key, groupValues) = groupKey(event, correlation) else { continue }
-                var partial = (partials[key] ?? [:]).filter { event.orderTime - ($0.value.first?.orderTime ?? event.orderTime) <= span }
+            case .temporalOrdered:
+                // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
+                var partial = (partials.removeValue(forKey: key) ?? [:]).filter { event.orderTime - ($0.value.first?.orderTime ?? event.orderTime) <= span }
                 // An input may stand at several positions: try the latest stage first so one event does
                 // not both start and extend a chain.
                 var completed: [CorrelationEvent]?
@@ -213,10 +223,11 @@ struct CorrelationEngine {
                 }
                 if let completed {
                     fired.append(firing(correlation, index: index, events: completed, extra: groupValues))
-                    partial.removeAll()
+                } else if !partial.isEmpty {
+                    partials[key] = partial
                 }
-                partials[key] = partial
             }
+            lastSeen[key] = event.orderTime
         }
         return fired
     }

@@ -8,12 +8,10 @@ public enum ReportAssembly {
     public static func report(outcome: ScanOutcome, rules: RuleSet, configuration: ScanConfiguration, run: RunInfo) -> ScanReport {
         var matchesByLevel: [String: Int] = [:]
         for (index, statistic) in outcome.statistics.enumerated() where statistic.matches > 0 {
-            // Base rules first, then correlations, in the statistics' order.
-            let isBase = index < rules.rules.count
             // Base rules that only feed correlations report nothing themselves: their events are not findings.
-            if isBase ? !rules.rules[index].emitsFindings : !rules.correlations[index - rules.rules.count].emitsFindings { continue }
-            let level = isBase ? rules.rules[index].level : rules.correlations[index - rules.rules.count].level
-            matchesByLevel[level.rawValue, default: 0] += statistic.matches
+            let subject = rules.statisticSubject(index)
+            guard subject.emitsFindings else { continue }
+            matchesByLevel[subject.level.rawValue, default: 0] += statistic.matches
         }
         var problems = outcome.problems
         for entry in outcome.evidence where entry.status != .ok {

@@ -26,7 +26,7 @@ public struct ScanConfiguration: Sendable {
     /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
     public var scanDate: Int64 = Int64(Date().timeIntervalSince1970)
 
-    /// Events of the rules correlations read that are kept for them (about 1 KB each); beyond it the
+    /// Events of the rules correlations read that are kept for them (about 500 bytes each); beyond it the
     /// correlations are incomplete and the report says so.
     public var maximumCorrelationEvents = 2_000_000
     /// Report the findings of base rules that only feed correlations too (rule tests do, to check each

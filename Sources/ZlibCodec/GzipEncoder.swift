@@ -86,34 +86,6 @@ public final class GzipEncoder {
     ///   - modificationTime: the header's MTIME (seconds since the epoch; 0 means none), as `gzip` stores it.
     ///   - originalName: the header's FNAME, when given.
     public func member(of data: [UInt8], modificationTime: UInt32 = 0, originalName: String? = nil) -> [UInt8] {
-        deflateReset(&stream)
-        var out: [UInt8] = [0x1f, 0x8b, 8, originalName == nil ? 0 : 0x08]
-        withUnsafeBytes(of: modificationTime.littleEndian) { out.append(contentsOf: $0) }
-        out.append(level >= 9 ? 2 : (level <= 1 ? 4 : 0))
-        out.append(3) // OS: Unix
-        if let originalName {
-            out.append(contentsOf: Array(originalName.utf8).filter { $0 != 0 })
-            out.append(0)
-        }
-        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
-        data.withUnsafeBufferPointer { input in
-            stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-            stream.avail_in = uInt(input.count)
-            var status = Z_OK
-            repeat {
-                buffer.withUnsafeMutableBufferPointer { output in
-                    stream.next_out = output.baseAddress
-                    stream.avail_out = uInt(output.count)
-                    status = deflate(&stream, Z_FINISH)
-                    out.append(contentsOf: output[0..<(output.count - Int(stream.avail_out))])
-                }
-            } while status == Z_OK || status == Z_BUF_ERROR
-        }
-        let crc = data.withUnsafeBufferPointer { input in
-            UInt32(crc32(0, input.baseAddress, uInt(input.count)))
-        }
-        withUnsafeBytes(of: crc.littleEndian) { out.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt32(truncatingIfNeeded: data.count).littleEndian) { out.append(contentsOf: $0) }
-        return out
+        beginMember(modificationTime: modificationTime, originalName: originalName) + compress(data) + finishMember()
     }
 }

@@ -59,7 +59,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("until"), help: "Keep findings at or before this UTC time (YYYY-MM-DD means the end of that day).")
     var until: String?
 
-    @Option(name: .customLong("max-correlation-events"), help: "Events kept for correlations (about 1 KB each); beyond it correlations are incomplete and the scan says so.")
+    @Option(name: .customLong("max-correlation-events"), help: "Events kept for correlations (about 500 bytes each); beyond it correlations are incomplete and the scan says so.")
     var maximumCorrelationEvents: Int = 2_000_000
 
     @OptionGroup var engine: RuleEngineOptions
