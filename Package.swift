@@ -44,11 +44,14 @@ let package = Package(
         ]),
         // The report model (Codable): evidence, rules, findings.
         .target(name: "ExposureReport", dependencies: []),
+        // Sessions, entities, exposure verdicts, coverage, sensitive data and the timeline, from the scan's
+        // activities and findings.
+        .target(name: "ExposureAnalysis", dependencies: ["ExposureReport", "RecordParsing"]),
         // Exporters: JSON report, human summary.
         .target(name: "ReportExport", dependencies: ["ExposureReport"]),
         // The pipeline: the only place with threads.
         .target(name: "Scanning", dependencies: [
-            "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
+            "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport", "ExposureAnalysis",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
@@ -75,6 +78,7 @@ let package = Package(
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
+        .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureReport", "Scanning", "DetectionRules", "ReportExport"]),
         .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules", "Scanning", "ExposureReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec"]),
     ],

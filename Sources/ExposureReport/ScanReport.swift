@@ -13,6 +13,13 @@ public struct ScanReport: Codable, Sendable, Equatable {
     public var evidence: [EvidenceEntry]
     public var findings: [Finding]
     public var summary: ScanSummary
+    /// Verdicts on data exposure per host and account.
+    public var exposure = ExposureSection(verdicts: [], method: [])
+    public var entities = EntitiesSection(accounts: [], sources: [], hosts: [])
+    public var sessions: [LoginSession] = []
+    public var coverage: [CoverageEntry] = []
+    public var sensitiveData: [SensitiveDataEntry] = []
+    public var timeline: [TimelineEntry] = []
 
     public init(tool: ToolInfo, run: RunInfo, rules: RuleSetSummary, evidence: [EvidenceEntry], findings: [Finding], summary: ScanSummary) {
         self.tool = tool
@@ -21,6 +28,11 @@ public struct ScanReport: Codable, Sendable, Equatable {
         self.evidence = evidence
         self.findings = findings
         self.summary = summary
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schema, tool, run, rules, evidence, findings, summary, exposure, entities, sessions, coverage, timeline
+        case sensitiveData = "sensitive_data"
     }
 }
 
@@ -230,6 +242,9 @@ public struct FindingTime: Codable, Sendable, Equatable {
 
 /// A rule hit.
 public struct Finding: Codable, Sendable, Equatable {
+    /// Stable within the report and across runs on the same evidence and rules: a hash of the rule id,
+    /// the evidence path, line and offset. Verdicts and the timeline refer to findings by it.
+    public var id: String = ""
     public var rule: FindingRule
     /// The event's fields: header fields and named captures. Values are UTF-8 text with invalid
     /// bytes written `\xNN`; redacted captures read `[redacted …]`.
@@ -249,7 +264,7 @@ public struct Finding: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case rule, fields, time, evidence
+        case id, rule, fields, time, evidence
         case isFromDamagedData = "damaged_data"
     }
 }

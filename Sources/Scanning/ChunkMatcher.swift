@@ -1,3 +1,4 @@
+import ExposureAnalysis
 import Crypto
 import DetectionRules
 import LineChunking
@@ -21,6 +22,8 @@ struct FindingDraft: Sendable {
     var instant: RecordInstant?
     /// Year rollovers seen in the chunk at or before this line (the merger adds the file's count).
     var chunkRollovers: Int
+    /// Values redacted in this finding and their markers (empty when not redacting).
+    var secrets: [([UInt8], [UInt8])] = []
 }
 
 /// Per-rule counts of one chunk.
@@ -64,6 +67,11 @@ struct ChunkResult: Sendable {
     var findings: [FindingDraft]
     var counts: [RuleCounts]
     var summary: ChunkRecordSummary
+    /// Logins, sessions, commands, transfers and account changes, in line order (tallies at their first line).
+    var activities: [ActivityDraft] = []
+    /// Per host: minutes with lines.
+    var coverage: [String: ChunkCoverage] = [:]
+    var nulLines: NulLineCount?
 }
 
 /// Runs the rule set over chunks: one per worker thread, reusing its buffers across chunks.
@@ -85,6 +93,8 @@ final class ChunkMatcher {
 
     private let capBoard: FindingsCapBoard
     private var isCapFull: [Bool] = []
+    private let activityCollector = ActivityCollector()
+    private var tallies: [ActivityCollector.TallyKey: Int] = [:]
 
     init(rules: RuleSet, configuration: ScanConfiguration, capBoard: FindingsCapBoard) {
         self.rules = rules
@@ -106,6 +116,7 @@ final class ChunkMatcher {
         }
         chunk.bytes.withUnsafeBufferPointer { buffer in
             classify(chunk, buffer: buffer, summary: &result.summary)
+            if configuration.collectsActivities { collectActivities(chunk, buffer: buffer, result: &result) }
             _ = lineStarts.withUnsafeBufferPointer { starts in
                 rules.prefilter.scan(buffer, lineStarts: starts, scratch: evaluator.scratch, into: &literalHits)
             }
@@ -160,6 +171,22 @@ final class ChunkMatcher {
         evaluator.fields.auditEventSiblings.removeAll(keepingCapacity: true)
         result.findings.sort { ($0.lineNumber, $0.ruleIndex) < ($1.lineNumber, $1.ruleIndex) }
         return result
+    }
+
+    /// Reads every line for the report's sessions, entities and coverage.
+    private func collectActivities(_ chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>, result: inout ChunkResult) {
+        tallies.removeAll(keepingCapacity: true)
+        var rolloverIndex = 0
+        let rolloverLines = result.summary.rolloverLines
+        for lineIndex in 0..<lineStarts.count {
+            while rolloverIndex < rolloverLines.count && rolloverLines[rolloverIndex] <= lineIndex { rolloverIndex += 1 }
+            let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
+            let line = UnsafeBufferPointer(rebasing: buffer[range])
+            guard !line.isEmpty else { continue }
+            activityCollector.collect(record: record(lineIndex, line: line), line: line, lineNumber: chunk.firstLineNumber + lineIndex,
+                                      offset: chunk.evidenceOffset(ofLine: lineIndex, at: range.lowerBound), rollovers: rolloverIndex,
+                                      activities: &result.activities, tallies: &tallies, coverage: &result.coverage, nulLines: &result.nulLines)
+        }
     }
 
     /// Sets the evaluator's audit event to the other records around line `index` that share its
@@ -298,11 +325,13 @@ final class ChunkMatcher {
         }
         var redactions: [[UInt8]] = []
         var redactedRanges: [(Range<Int>, [UInt8])] = []
+        var secrets: [([UInt8], [UInt8])] = []
         for capture in evaluator.captures {
             let original = capture.bytes(in: line)
             var value = original
             if configuration.isRedacting, let entity = rule.entities[capture.name], entity.redact {
                 value = Redaction.marker(for: original, type: entity.type, key: configuration.redactionKey)
+                secrets.append((original, value))
                 if let range = capture.range { redactedRanges.append((range, value)) } else { redactions.append(original) }
             }
             if let existing = fields.firstIndex(where: { $0.0 == capture.name }) { fields[existing].1 = value } else { fields.append((capture.name, value)) }
@@ -319,7 +348,7 @@ final class ChunkMatcher {
         return FindingDraft(ruleIndex: ruleIndex, lineNumber: lineNumber, offset: offset, line: reported, isLineTruncated: isTruncated,
                             isRedacted: !redactedRanges.isEmpty || !redactions.isEmpty, fields: fields,
                             timeText: record.header.timestamp.map { Array(line[$0]) },
-                            instant: RecordTime.instant(of: record, line: line), chunkRollovers: 0)
+                            instant: RecordTime.instant(of: record, line: line), chunkRollovers: 0, secrets: secrets)
     }
 }
 

@@ -3,6 +3,7 @@ import DetectionRules
 import EvidenceInput
 import RecordParsing
 import ExposureReport
+import ExposureAnalysis
 
 /// Puts chunk results back in file order then chunk order, whatever order workers finish in, and
 /// builds the report's findings, evidence entries and rule statistics from them.
@@ -40,6 +41,18 @@ final class ResultMerger: @unchecked Sendable {
     /// Per rule, the fields its events keep for correlations: what they group and count by, and the
     /// rule's entities (empty for rules no correlation reads).
     private let correlationSlots: [Set<String>]
+
+    /// This file's activities and coverage, placed in time when the file is complete.
+    private var fileActivities: [ActivityDraft] = []
+    private var fileCoverage: [String: ChunkCoverage] = [:]
+    private var fileNulLines: NulLineCount?
+    /// The whole scan's, placed in time.
+    private var activities: [Activity] = []
+    private var activitiesWithoutTime = 0
+    private var coverageSeries: [String: CoverageAccumulator] = [:]
+    private var nulLines: [Int: NulLineCount] = [:]
+    /// Secrets rules redacted (value → marker), to scrub them from every part of the report.
+    private var secrets: [[UInt8]: [UInt8]] = [:]
 
     init(paths: [String], rules: RuleSet, configuration: ScanConfiguration, timeResolver: TimeResolver) {
         self.paths = paths
@@ -107,6 +120,24 @@ final class ResultMerger: @unchecked Sendable {
     private func merge(_ result: ChunkResult) {
         let path = evidencePath(nextFile)
         let rolloversBeforeChunk = timeState.merge(result.summary)
+        for var draft in result.activities {
+            draft.rollovers += rolloversBeforeChunk
+            draft.lastRollovers += rolloversBeforeChunk
+            draft.activity.fileIndex = nextFile
+            fileActivities.append(draft)
+        }
+        for (host, coverage) in result.coverage {
+            var entry = fileCoverage[host] ?? ChunkCoverage()
+            entry.lines += coverage.lines
+            for var minute in coverage.minutes {
+                if minute.isLocal { minute.rollovers += rolloversBeforeChunk }
+                entry.minutes.insert(minute)
+            }
+            fileCoverage[host] = entry
+        }
+        if let nul = result.nulLines {
+            if fileNulLines == nil { fileNulLines = nul } else { fileNulLines!.count += nul.count }
+        }
         for (index, counts) in result.counts.enumerated() where counts.matches > 0 || counts.engineErrors > 0 {
             statistics[index].matches += counts.matches
             statistics[index].engineErrors += counts.engineErrors
@@ -115,6 +146,7 @@ final class ResultMerger: @unchecked Sendable {
             }
         }
         for draft in result.findings {
+            for (secret, marker) in draft.secrets where secrets.count < 10_000 { secrets[secret] = marker }
             let rule = rules.rules[draft.ruleIndex]
             let keeps = (rule.emitsFindings || configuration.reportsCorrelationInputs) && statistics[draft.ruleIndex].reported < configuration.findingsCapPerRule
             guard keeps || rule.feedsCorrelation else { continue }
@@ -222,6 +254,10 @@ final class ResultMerger: @unchecked Sendable {
         evidence.append(entry)
         currentFileFindings.removeAll()
         timeState = FileTimeState()
+        fileActivities.removeAll()
+        fileCoverage.removeAll()
+        if let nul = fileNulLines { nulLines[nextFile] = nul }
+        fileNulLines = nil
     }
 
     /// Places the file's year-less stamps in time, fills its summary, and applies the time window.
@@ -239,7 +275,9 @@ final class ResultMerger: @unchecked Sendable {
         var earliest = state.earliestExact
         var latest = state.latestExact
         var removed = Set<Int>()
-        if let (endYear, source) = timeResolver.endYear(fileIndex: nextFile, state: state), let first = state.firstLocal, let last = state.lastLocal {
+        let placement = timeResolver.endYear(fileIndex: nextFile, state: state)
+        placeActivitiesAndCoverage(endYear: placement?.year, rollovers: state.rollovers, path: entry.path)
+        if let (endYear, source) = placement, let first = state.firstLocal, let last = state.lastLocal {
             entry.yearSource = source.rawValue
             entry.zoneSource = timeResolver.zone.source
             let firstReading = timeResolver.utc(of: first, year: endYear - (state.rollovers - state.firstLocalRollovers))
@@ -281,6 +319,63 @@ final class ResultMerger: @unchecked Sendable {
                 findings.remove(at: index)
             }
         }
+    }
+
+    /// The UTC instant of a stamp, or nil when it has none or its year cannot be placed.
+    private func placed(_ instant: RecordInstant?, rollovers: Int, endYear: Int?, fileRollovers: Int) -> Int64? {
+        switch instant {
+        case .exact(let nanoseconds)?: return nanoseconds
+        case .local(let civil)?:
+            if let year = civil.year { return timeResolver.utc(of: civil, year: year).nanoseconds }
+            guard let endYear else { return nil }
+            return timeResolver.utc(of: civil, year: endYear - (fileRollovers - rollovers)).nanoseconds
+        case nil: return nil
+        }
+    }
+
+    /// Places the file's activities and coverage minutes in time (the time window applies to activities).
+    private func placeActivitiesAndCoverage(endYear: Int?, rollovers fileRollovers: Int, path: String) {
+        for draft in fileActivities {
+            guard let nanoseconds = placed(draft.instant, rollovers: draft.rollovers, endYear: endYear, fileRollovers: fileRollovers) else {
+                activitiesWithoutTime += 1
+                continue
+            }
+            guard isInsideTimeWindow(nanoseconds) else { continue }
+            var activity = draft.activity
+            activity.nanoseconds = nanoseconds
+            activity.lastNanoseconds = placed(draft.lastInstant, rollovers: draft.lastRollovers, endYear: endYear, fileRollovers: fileRollovers) ?? nanoseconds
+            activities.append(activity)
+        }
+        let source = Self.logSource(of: path)
+        for (host, coverage) in fileCoverage {
+            let key = host + "\u{0}" + source
+            var accumulator = coverageSeries[key] ?? CoverageAccumulator(host: host, source: source)
+            accumulator.files.insert(nextFile)
+            accumulator.lines += coverage.lines
+            for minute in coverage.minutes {
+                if !minute.isLocal {
+                    accumulator.minutes.insert(minute.value)
+                    continue
+                }
+                let value = Int(minute.value)
+                let civil = CivilTime(year: minute.year == 0 ? nil : minute.year, month: value / 1_000_000, day: value / 10_000 % 100,
+                                      hour: value / 100 % 100, minute: value % 100, second: 0)
+                if let nanoseconds = placed(.local(civil), rollovers: minute.rollovers, endYear: endYear, fileRollovers: fileRollovers) {
+                    accumulator.minutes.insert(nanoseconds / 60_000_000_000)
+                }
+            }
+            coverageSeries[key] = accumulator
+        }
+    }
+
+    /// The log source a file belongs to: its name without directory, `.gz` and rotation suffix
+    /// (`auth.log.2.gz` → `auth.log`, `secure-20240114` → `secure`).
+    static func logSource(of path: String) -> String {
+        var name = Substring(path.split(separator: "/").last ?? Substring(path))
+        if name.hasSuffix(".gz") { name = name.dropLast(3) }
+        if let dot = name.lastIndex(of: "."), let number = Int(name[name.index(after: dot)...]), number >= 0 { name = name[..<dot] }
+        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].count == 8, Int(name[name.index(after: dash)...]) != nil { name = name[..<dash] }
+        return String(name)
     }
 
     /// The draft's stamp as written, not yet read in a zone and year.
@@ -336,8 +431,27 @@ final class ResultMerger: @unchecked Sendable {
                 warnings.append("\(eventsWithoutTime) events of rules read by correlations have no usable time stamp and were left out of the correlations")
             }
         }
-        return ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
+        if activitiesWithoutTime > 0 {
+            warnings.append("\(activitiesWithoutTime) login, session or command lines have no usable time stamp and were left out of sessions and entities")
+        }
+        var outcome = ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
+        outcome.activities = activities.sorted { ($0.nanoseconds, $0.fileIndex, $0.line) < ($1.nanoseconds, $1.fileIndex, $1.line) }
+        outcome.coverage = coverageSeries.values.map { CoverageSeries(host: $0.host, source: $0.source, files: $0.files.sorted(), lines: $0.lines, minutes: $0.minutes.sorted()) }
+            .sorted { ($0.host, $0.source) < ($1.host, $1.source) }
+        outcome.nulLines = nulLines
+        outcome.secrets = secrets.map { (value: $0.key, marker: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.value.lexicographicallyPrecedes($1.value) }
+        outcome.paths = paths
+        return outcome
     }
+}
+
+/// One host's lines in one log source, gathered over the scan.
+struct CoverageAccumulator {
+    var host: String
+    var source: String
+    var files: Set<Int> = []
+    var lines = 0
+    var minutes: Set<Int64> = []
 }
 
 /// Bytes as text: valid UTF-8 as is, every invalid byte written `\xNN` (evidence is never altered

@@ -32,6 +32,15 @@ public struct ScanConfiguration: Sendable {
     /// Report the findings of base rules that only feed correlations too (rule tests do, to check each
     /// base rule on its own).
     public var reportsCorrelationInputs = false
+    /// Read every line for sessions, entities and coverage (the report's exposure sections). Rule tests
+    /// turn it off.
+    public var collectsActivities = true
+    /// Investigator filters: keep findings (and the sessions, entities and timeline built on them) of
+    /// these hosts, users and source addresses only, at or above this level. Empty means no filter.
+    public var hosts: [String] = []
+    public var users: [String] = []
+    public var sourceAddresses: [String] = []
+    public var minimumLevel: String?
 
     public init(evidencePaths: [String], jobs: Int, redactionKey: [UInt8]) {
         self.evidencePaths = evidencePaths

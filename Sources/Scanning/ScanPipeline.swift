@@ -1,3 +1,4 @@
+import ExposureAnalysis
 import Foundation
 import BinaryLogs
 import DetectionRules
@@ -250,6 +251,16 @@ public struct ScanOutcome: Sendable {
     public var problems: [String]
     /// Things the reader should know that do not make the scan incomplete (an assumed zone, say).
     public var warnings: [String] = []
+    /// Evidence paths by file index.
+    public var paths: [String] = []
+    /// Logins, sessions, commands, transfers and account changes, placed in time, in time order.
+    public var activities: [Activity] = []
+    /// Minutes with lines per host and log source.
+    public var coverage: [CoverageSeries] = []
+    /// Per file index: lines beginning with NUL bytes.
+    public var nulLines: [Int: NulLineCount] = [:]
+    /// Secrets the rules redacted and their markers, to scrub from the whole report.
+    public var secrets: [(value: [UInt8], marker: String)] = []
 }
 
 /// Hands out file indexes in order, never more than `lookahead` files ahead of the merger, so results

@@ -20,7 +20,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-bundled-rules"), help: "Use only the rules given with --rules.")
     var withoutBundledRules = false
 
-    @Option(name: .customLong("format"), help: "Output format: text (a summary) or json (the full report).")
+    @Option(name: .customLong("format"), help: "Output format: markdown (the incident summary, the default on a terminal), text (a short summary), json (the full report, the default with -o), csv (the timeline), timesketch (JSON Lines for Timesketch).")
     var format: OutputFormat?
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report to this file (never next to the evidence).")
@@ -58,6 +58,18 @@ struct ScanCommand: ParsableCommand {
 
     @Option(name: .customLong("until"), help: "Keep findings at or before this UTC time (YYYY-MM-DD means the end of that day).")
     var until: String?
+
+    @Option(name: .customLong("host"), help: "Keep findings of this host only (repeatable); sessions and coverage of other hosts are left out.")
+    var hosts: [String] = []
+
+    @Option(name: .customLong("user"), help: "Keep findings naming this user (user or target_user; repeatable).")
+    var users: [String] = []
+
+    @Option(name: .customLong("source-ip"), help: "Keep findings from this source address (src_ip; repeatable).")
+    var sourceAddresses: [String] = []
+
+    @Option(name: .customLong("min-level"), help: "Keep findings at or above this level (informational, low, medium, high, critical).")
+    var minimumLevel: RuleLevel?
 
     @Option(name: .customLong("max-correlation-events"), help: "Events kept for correlations (about 500 bytes each); beyond it correlations are incomplete and the scan says so.")
     var maximumCorrelationEvents: Int = 2_000_000
@@ -114,6 +126,10 @@ struct ScanCommand: ParsableCommand {
         configuration.since = since.flatMap { UTCArgument.seconds($0, endOfDay: false) }
         configuration.until = until.flatMap { UTCArgument.seconds($0, endOfDay: true) }
         configuration.scanDate = Int64(started.timeIntervalSince1970)
+        configuration.hosts = hosts
+        configuration.users = users
+        configuration.sourceAddresses = sourceAddresses
+        configuration.minimumLevel = minimumLevel?.rawValue
 
         let isTerminal = isatty(STDERR_FILENO) == 1 && !withoutProgress
         let progress: ScanPipeline.ProgressHandler? = isTerminal ? ProgressLine(started: started).update : nil
@@ -124,11 +140,14 @@ struct ScanCommand: ParsableCommand {
                           durationSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, jobs: jobs)
         let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
 
-        let chosen = format ?? (outputPath == nil ? .text : .json)
+        let chosen = format ?? (outputPath == nil ? .markdown : .json)
         let rendered: Data
         switch chosen {
         case .json: rendered = try JSONReportExporter.encode(report)
         case .text: rendered = Data(TextSummaryExporter.render(report).utf8)
+        case .markdown: rendered = Data(MarkdownReportExporter.render(report).utf8)
+        case .csv: rendered = Data(TimelineCSVExporter.render(report).utf8)
+        case .timesketch: rendered = try TimesketchExporter.render(report)
         }
         if let outputPath {
             do {
@@ -137,7 +156,7 @@ struct ScanCommand: ParsableCommand {
                 printError("spoor: cannot write \(outputPath): \(error.localizedDescription)")
                 throw ExitCode(ExitStatus.errorOrIncomplete)
             }
-            if isatty(STDOUT_FILENO) == 1 && chosen != .text {
+            if isatty(STDOUT_FILENO) == 1 && chosen != .text && chosen != .markdown {
                 FileHandle.standardOutput.write(Data(TextSummaryExporter.render(report).utf8))
             }
         } else {
@@ -156,7 +175,7 @@ struct ScanCommand: ParsableCommand {
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case markdown, text, json, csv, timesketch
 }
 
 extension RuleLevel: ExpressibleByArgument {}

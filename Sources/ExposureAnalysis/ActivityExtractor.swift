@@ -1,0 +1,169 @@
+import RecordParsing
+
+/// Reads one record as an ``Activity``, or nil when the line is not one the report's sessions and
+/// entities use. One per worker thread (it owns a ``FieldResolver``).
+///
+/// Cheap for the bulk of lines: only the families sshd, sftp-server, sudo, su, systemd-logind and the
+/// account tools are looked at, and within them a message prefix decides before any field is read.
+/// Values are copied out (the line buffer is reused), with invalid UTF-8 written `\xNN`.
+public final class ActivityExtractor {
+    private let fields = FieldResolver()
+    private static let names: [String: FieldName] = Dictionary(uniqueKeysWithValues: [
+        "message", "user", "src_ip", "src_host", "src_port", "auth_method", "key_fingerprint", "pam_service", "pam_type",
+        "session_id", "file_path", "new_path", "flags", "bytes_read", "bytes_written", "USER", "COMMAND", "target_user",
+        "group", "host", "program", "pid",
+    ].map { ($0, FieldName($0)) })
+
+    public init() {}
+
+    /// The activity of `record`, without its place and time (the caller sets them).
+    public func activity(of record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> Activity.Kind? {
+        switch record.family {
+        case .sshd, .sftpServer, .sudo, .su, .systemdLogind, .accountManagement: break
+        default: return nil
+        }
+        guard record.format != .auditd && record.format != .unrecognised else { return nil }
+        fields.reset()
+        guard let message = value("message", record, line) else { return nil }
+        return message.withUnsafeBufferPointer { Self.kind(of: record.family, message: $0) }
+    }
+
+    /// Fills an activity of `kind` from the record's fields.
+    public func fill(_ kind: Activity.Kind, record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> Activity {
+        fields.reset()
+        var activity = Activity(kind: kind, host: text("host", record, line) ?? "-", program: text("program", record, line) ?? "-")
+        activity.pid = text("pid", record, line)
+        activity.count = record.repeatCount
+        switch kind {
+        case .loginAccepted, .loginFailed, .invalidUser, .disconnected:
+            activity.user = text("user", record, line)
+            activity.source = text("src_ip", record, line) ?? text("src_host", record, line)
+            activity.sourcePort = text("src_port", record, line)
+            activity.authMethod = text("auth_method", record, line)
+            activity.keyFingerprint = text("key_fingerprint", record, line)
+            if kind == .loginFailed, let message = value("message", record, line) {
+                // `Failed password for invalid user X`: the name is not an account of the host.
+                activity.isDenied = message.withUnsafeBufferPointer { Self.contains($0, Array(" for invalid user ".utf8)) }
+            }
+        case .sessionOpened, .sessionClosed, .passwordChanged, .accountCreated, .accountDeleted:
+            activity.user = text("user", record, line)
+        case .logindNew, .logindRemoved:
+            activity.user = text("user", record, line)
+            activity.sessionNumber = text("session_id", record, line)
+        case .sftpStarted, .sftpEnded:
+            activity.user = text("user", record, line)
+            activity.source = text("src_ip", record, line)
+        case .fileOpened, .fileClosed, .fileRemoved, .fileRenamed:
+            activity.path = text("file_path", record, line)
+            activity.newPath = text("new_path", record, line)
+            activity.flags = text("flags", record, line)
+            activity.bytesRead = text("bytes_read", record, line).flatMap { Int64($0) }
+            activity.bytesWritten = text("bytes_written", record, line).flatMap { Int64($0) }
+        case .sudoCommand:
+            activity.user = text("user", record, line)
+            activity.target = text("USER", record, line)
+            activity.command = text("COMMAND", record, line)
+            if let message = value("message", record, line) {
+                activity.isDenied = message.withUnsafeBufferPointer { buffer in
+                    ["incorrect password attempt", "NOT in sudoers", "command not allowed", "a password is required"].contains { needle in
+                        Self.contains(buffer, Array(needle.utf8))
+                    }
+                }
+            }
+        case .suSwitch:
+            activity.user = text("user", record, line)
+            activity.target = text("target_user", record, line)
+            activity.command = "su " + (activity.target ?? "?")
+            if let message = value("message", record, line) {
+                activity.isDenied = message.withUnsafeBufferPointer { Self.contains($0, Array("FAILED".utf8)) }
+            }
+        case .groupMemberAdded:
+            activity.user = text("user", record, line)
+            activity.target = text("group", record, line)
+        }
+        return activity
+    }
+
+    /// The kind a message announces, from its first words.
+    static func kind(of family: ProgramFamily, message: UnsafeBufferPointer<UInt8>) -> Activity.Kind? {
+        func starts(_ prefix: String) -> Bool {
+            let bytes = Array(prefix.utf8)
+            return message.count >= bytes.count && message.prefix(bytes.count).elementsEqual(bytes)
+        }
+        switch family {
+        case .sshd:
+            if starts("Accepted ") { return .loginAccepted }
+            if starts("Failed ") { return .loginFailed }
+            if starts("Invalid user ") { return .invalidUser }
+            if starts("Disconnected from user ") { return .disconnected }
+            if starts("pam_unix(sshd:session): session opened") { return .sessionOpened }
+            if starts("pam_unix(sshd:session): session closed") { return .sessionClosed }
+            return nil
+        case .sftpServer:
+            if starts("session opened for local user ") { return .sftpStarted }
+            if starts("session closed for local user ") { return .sftpEnded }
+            if starts("open \"") { return .fileOpened }
+            if starts("close \"") { return .fileClosed }
+            if starts("remove name \"") { return .fileRemoved }
+            if starts("rename old \"") || starts("posix-rename old \"") { return .fileRenamed }
+            return nil
+        case .sudo:
+            if starts("pam_") { return nil }
+            return contains(message, Array("COMMAND=".utf8)) ? .sudoCommand : nil
+        case .su:
+            if starts("pam_") { return nil }
+            if starts("(to ") || starts("FAILED SU (to ") || starts("Successful su for ") || starts("FAILED su for ") { return .suSwitch }
+            return nil
+        case .systemdLogind:
+            if starts("New session ") { return .logindNew }
+            if starts("Removed session ") { return .logindRemoved }
+            return nil
+        case .accountManagement:
+            if starts("new user: ") { return .accountCreated }
+            if starts("delete user ") { return .accountDeleted }
+            if starts("add '") && contains(message, Array("' to group '".utf8)) { return .groupMemberAdded }
+            if starts("user ") && contains(message, Array(" to group ".utf8)) { return .groupMemberAdded }
+            if contains(message, Array("password changed for ".utf8)) { return .passwordChanged }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private func value(_ name: String, _ record: LogRecord, _ line: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let field = Self.names[name], let value = fields.value(of: field, in: record, line: line) else { return nil }
+        return fields.bytes(of: value, line: line)
+    }
+
+    private func text(_ name: String, _ record: LogRecord, _ line: UnsafeBufferPointer<UInt8>) -> String? {
+        value(name, record, line).map(Self.escapedText)
+    }
+
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
+        var index = 0
+        while index + needle.count <= haystack.count {
+            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// Bytes as text: valid UTF-8 as is, each invalid byte as `\xNN`.
+    public static func escapedTextOf(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        escapedText(Array(bytes))
+    }
+
+    /// Valid UTF-8 as is, each invalid byte as `\xNN`.
+    public static func escapedText(_ bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var result = ""
+        for byte in bytes {
+            if byte < 0x80 { result.unicodeScalars.append(Unicode.Scalar(byte)) } else {
+                let hex = String(byte, radix: 16)
+                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,103 @@
+import ExposureReport
+
+/// What the exposure analysis reads: the scan's activities, findings, evidence and coverage, and the
+/// facts of the rules behind the findings. Built by the scan pipeline; usable on its own in tests.
+public struct AnalysisInput: Sendable {
+    /// Evidence paths, by file index.
+    public var paths: [String]
+    /// Activities placed in time, in time order (ties: file, line).
+    public var activities: [Activity]
+    /// The report's findings, each with its `id`.
+    public var findings: [Finding]
+    /// Per rule id.
+    public var rules: [String: RuleFacts]
+    /// Matches per rule id (findings are capped, matches are not).
+    public var matches: [String: Int]
+    public var evidence: [EvidenceEntry]
+    /// Minutes with lines, per host and log source.
+    public var coverage: [CoverageSeries]
+    /// Per file index: lines that begin with a NUL byte (a crash or a wipe leaves such regions).
+    public var nulLines: [Int: NulLineCount]
+
+    public init(paths: [String], activities: [Activity], findings: [Finding], rules: [String: RuleFacts], matches: [String: Int],
+                evidence: [EvidenceEntry], coverage: [CoverageSeries], nulLines: [Int: NulLineCount]) {
+        self.paths = paths
+        self.activities = activities
+        self.findings = findings
+        self.rules = rules
+        self.matches = matches
+        self.evidence = evidence
+        self.coverage = coverage
+        self.nulLines = nulLines
+    }
+}
+
+/// What the analysis needs to know of a rule.
+public struct RuleFacts: Sendable {
+    public var level: String
+    public var title: String
+    public var tags: [String]
+    /// `exposure.category`, when the rule has one.
+    public var exposureCategory: String?
+    /// Captures the rule redacts (secrets, personal data): name → (entity type, check).
+    public var sensitiveCaptures: [String: SensitiveCapture]
+
+    public init(level: String, title: String, tags: [String], exposureCategory: String?, sensitiveCaptures: [String: SensitiveCapture]) {
+        self.level = level
+        self.title = title
+        self.tags = tags
+        self.exposureCategory = exposureCategory
+        self.sensitiveCaptures = sensitiveCaptures
+    }
+}
+
+public struct SensitiveCapture: Sendable {
+    public var type: String
+    public var check: String?
+
+    public init(type: String, check: String?) {
+        self.type = type
+        self.check = check
+    }
+}
+
+/// The minutes (UTC, seconds since the epoch / 60) in which a host wrote at least one line to one log
+/// source, and the files and line count behind them.
+public struct CoverageSeries: Sendable {
+    public var host: String
+    public var source: String
+    public var files: [Int]
+    public var lines: Int
+    /// Sorted, distinct.
+    public var minutes: [Int64]
+
+    public init(host: String, source: String, files: [Int], lines: Int, minutes: [Int64]) {
+        self.host = host
+        self.source = source
+        self.files = files
+        self.lines = lines
+        self.minutes = minutes
+    }
+}
+
+public struct NulLineCount: Sendable {
+    public var count: Int
+    public var firstLine: Int
+    public var firstOffset: Int64
+
+    public init(count: Int, firstLine: Int, firstOffset: Int64) {
+        self.count = count
+        self.firstLine = firstLine
+        self.firstOffset = firstOffset
+    }
+}
+
+/// What the analysis adds to the report.
+public struct AnalysisResult: Sendable {
+    public var exposure: ExposureSection
+    public var entities: EntitiesSection
+    public var sessions: [LoginSession]
+    public var coverage: [CoverageEntry]
+    public var sensitiveData: [SensitiveDataEntry]
+    public var timeline: [TimelineEntry]
+}

@@ -1,0 +1,186 @@
+import ExposureReport
+
+/// Coverage and integrity per host and log source: the time the logs cover, the quiet periods longer
+/// than the source's normal ones, missing rotation members, damaged files, NUL-filled lines, and the
+/// findings that say logs were cleared or auditing stopped.
+enum CoverageAnalysis {
+    /// Never call a quiet period shorter than this a gap.
+    static let minimumGapSeconds: Int64 = 3600
+    /// A gap at least this long in every source of a host makes its verdict `cannot-assess` there.
+    static let assessmentGapSeconds: Int64 = 86_400
+
+    /// The gap threshold of a series: three times its 99th-percentile interval between minutes with lines,
+    /// never under an hour.
+    static func threshold(of minutes: [Int64]) -> Int64 {
+        guard minutes.count > 2 else { return minimumGapSeconds }
+        var intervals: [Int64] = []
+        intervals.reserveCapacity(minutes.count - 1)
+        for index in 1..<minutes.count { intervals.append((minutes[index] - minutes[index - 1]) * 60) }
+        intervals.sort()
+        let percentile = intervals[min(intervals.count - 1, Int(Double(intervals.count) * 0.99))]
+        return max(minimumGapSeconds, 3 * percentile)
+    }
+
+    static func gaps(of minutes: [Int64], threshold: Int64) -> [(from: Int64, to: Int64)] {
+        guard minutes.count > 1 else { return [] }
+        var result: [(Int64, Int64)] = []
+        for index in 1..<minutes.count where (minutes[index] - minutes[index - 1]) * 60 > threshold {
+            result.append((minutes[index - 1] * 60, minutes[index] * 60))
+        }
+        return result
+    }
+
+    /// Findings that say logs were cleared (ATT&CK T1070.002), logging was stopped (T1562.006) or
+    /// auditing was impaired (T1562.012).
+    static func integrityKind(of facts: RuleFacts) -> String? {
+        if facts.tags.contains("attack.t1070.002") { return "log-cleared" }
+        if facts.tags.contains("attack.t1562.006") { return "logging-stopped" }
+        if facts.tags.contains("attack.t1562.012") { return "audit-stopped" }
+        return nil
+    }
+
+    static func entries(_ input: AnalysisInput, findingTimes: [Int: Int64]) -> [CoverageEntry] {
+        let integrityFindings: [(index: Int, kind: String)] = input.findings.indices.compactMap { index in
+            guard let facts = input.rules[input.findings[index].rule.id], let kind = integrityKind(of: facts) else { return nil }
+            return (index, kind)
+        }
+        // Rotation members present per set (by the file names' numbers).
+        var entries: [CoverageEntry] = []
+        for series in input.coverage.sorted(by: { ($0.host, $0.source) < ($1.host, $1.source) }) {
+            let threshold = threshold(of: series.minutes)
+            var integrity: [IntegrityNote] = []
+            let files = series.files.map { input.paths[$0] }
+            integrity += missingRotationMembers(files)
+            for fileIndex in series.files {
+                if let entry = input.evidence.first(where: { $0.path == input.paths[fileIndex] }) {
+                    if entry.hasDamagedData {
+                        integrity.append(IntegrityNote(kind: "damaged-file", detail: "\(entry.path): a gzip member failed its integrity check", evidence: []))
+                    }
+                    if entry.status != .ok {
+                        integrity.append(IntegrityNote(kind: "partial-file", detail: "\(entry.path): \(entry.status.rawValue): \(entry.error ?? "unreadable")", evidence: []))
+                    }
+                }
+                if let nul = input.nulLines[fileIndex] {
+                    integrity.append(IntegrityNote(kind: "nul-filled-lines", detail: "\(input.paths[fileIndex]): \(nul.count) lines begin with NUL bytes (a region zeroed by a crash or a wipe)",
+                                                   evidence: [EvidenceLocation(path: input.paths[fileIndex], line: nul.firstLine, offset: nul.firstOffset, text: nil, bytes: nil, isTruncated: nil, isRedacted: nil)]))
+                }
+            }
+            let hostFindings = integrityFindings.filter { input.findings[$0.index].fields["host"] == series.host }
+            let hostSources = input.coverage.filter { $0.host == series.host }.map(\.source)
+            // A finding whose line names a log (`truncate -s 0 /var/log/syslog`) concerns that log only;
+            // one that names none (a journal vacuum) concerns them all.
+            let naming = hostFindings.filter { names(input.findings[$0.index], series.source) }
+            let concerning = hostFindings.filter { finding in
+                names(input.findings[finding.index], series.source) || !hostSources.contains { names(input.findings[finding.index], $0) }
+            }
+            for finding in concerning {
+                let value = input.findings[finding.index]
+                integrity.append(IntegrityNote(kind: finding.kind, detail: "\(value.rule.title) (finding \(value.id))", evidence: Array(value.evidence.prefix(1))))
+            }
+            let gaps = gaps(of: series.minutes, threshold: threshold).map { gap -> CoverageGap in
+                // A finding whose line names this source explains its gap best (`truncate -s 0 /var/log/syslog`).
+                let explanation = (naming + hostFindings).first { finding in
+                    guard let time = findingTimes[finding.index] else { return false }
+                    return time >= gap.from - 3600 && time <= gap.to + 60
+                }.map { finding -> String in
+                    let value = input.findings[finding.index]
+                    let location = value.evidence.first.map { " at \($0.path):\($0.line)" } ?? ""
+                    return "\(value.rule.title)\(location) (finding \(value.id))"
+                }
+                return CoverageGap(from: ISOTime.text(seconds: gap.from), to: ISOTime.text(seconds: gap.to), seconds: gap.to - gap.from, explanation: explanation)
+            }
+            entries.append(CoverageEntry(host: series.host, source: series.source, files: files, lines: series.lines,
+                                         first: series.minutes.first.map { ISOTime.text(seconds: $0 * 60) },
+                                         last: series.minutes.last.map { ISOTime.text(seconds: $0 * 60 + 59) },
+                                         gaps: gaps, gapThresholdSeconds: threshold, integrity: integrity))
+        }
+        return entries
+    }
+
+    private static func names(_ finding: Finding, _ source: String) -> Bool {
+        guard let text = finding.evidence.first?.text else { return false }
+        return text.contains("/" + source + " ") || text.hasSuffix("/" + source) || text.contains("/" + source + ".")
+    }
+
+    /// Numbers missing between a rotation set's live file and its oldest member (`auth.log.2.gz` gone
+    /// while `.1` and `.3.gz` are there).
+    static func missingRotationMembers(_ files: [String]) -> [IntegrityNote] {
+        var numbers: [String: Set<Int>] = [:]
+        for path in files {
+            var name = Substring(path)
+            if name.hasSuffix(".gz") { name = name.dropLast(3) }
+            if let dot = name.lastIndex(of: "."), let number = Int(name[name.index(after: dot)...]), number >= 0, number < 100_000 {
+                numbers[String(name[..<dot]), default: []].insert(number)
+            } else {
+                numbers[String(name), default: []].insert(0)
+            }
+        }
+        var notes: [IntegrityNote] = []
+        for (base, present) in numbers.sorted(by: { $0.key < $1.key }) {
+            guard let highest = present.max() else { continue }
+            let missing = (1..<max(highest, 1)).filter { !present.contains($0) }
+            guard !missing.isEmpty else { continue }
+            let names = missing.map { "\(base).\($0)" }.joined(separator: ", ")
+            notes.append(IntegrityNote(kind: "missing-rotation-member", detail: "\(names) missing between \(base).\(present.filter { $0 > 0 }.min() ?? 0) and \(base).\(highest): the time they covered is not in the evidence", evidence: []))
+        }
+        return notes
+    }
+
+    /// Per host: the periods of at least ``assessmentGapSeconds`` with no line from the host in any source.
+    static func unassessablePeriods(_ input: AnalysisInput) -> [String: [(from: Int64, to: Int64, threshold: Int64)]] {
+        var byHost: [String: [CoverageSeries]] = [:]
+        for series in input.coverage { byHost[series.host, default: []].append(series) }
+        var result: [String: [(Int64, Int64, Int64)]] = [:]
+        for (host, series) in byHost {
+            let minutes = Array(Set(series.flatMap(\.minutes))).sorted()
+            let threshold = max(assessmentGapSeconds, threshold(of: minutes))
+            let gaps = gaps(of: minutes, threshold: threshold)
+            if !gaps.isEmpty { result[host] = gaps.map { ($0.from, $0.to, threshold) } }
+        }
+        return result
+    }
+}
+
+/// UTC times as ISO 8601 text.
+enum ISOTime {
+    static func text(seconds: Int64) -> String {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let remainder = seconds - days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day))T\(two(remainder / 3600)):\(two(remainder % 3600 / 60)):\(two(remainder % 60))Z"
+    }
+
+    static func text(nanoseconds: Int64) -> String {
+        text(seconds: nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000)
+    }
+
+    /// Howard Hinnant's days-to-civil.
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthPrime = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthPrime + 2) / 5 + 1
+        let month = monthPrime < 10 ? monthPrime + 3 : monthPrime - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    static func seconds(_ text: String) -> Int64? {
+        // YYYY-MM-DDTHH:MM:SS[.fff]Z
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20 else { return nil }
+        func number(_ range: Range<Int>) -> Int64? { Int64(String(decoding: bytes[range], as: UTF8.self)) }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return days * 86_400 + hour * 3600 + minute * 60 + second
+    }
+}
