@@ -99,6 +99,9 @@ public struct CorrelationRule: Sendable {
     /// `output.suppress`: after a finding for a group, further findings of that group within this many
     /// seconds (inclusive) are not reported; they still count as firings.
     public var suppressSeconds: Int64?
+    /// `output.entities`: the fields a finding keeps (with the group-by values and the count or sum);
+    /// nil keeps every field of the contributing events.
+    public var outputEntities: [String]?
     /// Sigma `generate`: the referenced rules report on their own as well.
     public var generate: Bool
     /// Sigma-LF `emit`: an intermediate correlation reports on its own as well.
@@ -192,6 +195,7 @@ public struct CorrelationRule: Sendable {
         if kind == .valueCount && valueField == nil { throw fail("value_count needs condition.field, the field whose distinct values are counted", body["condition"]) }
         if kind == .valueSum && valueField == nil { throw fail("value_sum needs condition.field, the numeric field summed", body["condition"]) }
         var suppressSeconds: Int64?
+        var outputEntities: [String]?
         if let outputNode = mapping["output"] {
             guard let output = outputNode.mapping else { throw fail("output must be a mapping such as {suppress: 1h}", outputNode) }
             for (key, value) in output {
@@ -199,10 +203,13 @@ public struct CorrelationRule: Sendable {
                 case "suppress":
                     guard let text = value.string, let parsed = parseTimespan(text) else { throw fail("output.suppress takes a duration such as 1h", value) }
                     suppressSeconds = parsed
-                case "entities", "collect":
+                case "entities":
+                    guard let names = value.sequence?.compactMap(\.string), names.count == value.sequence?.count else { throw fail("output.entities is a list of field names", value) }
+                    outputEntities = names
+                case "collect":
                     throw fail("output.\(key.string ?? "") on correlations is not supported by this version of spoor yet", key)
                 default:
-                    throw fail("output: unknown key '\(key.string ?? "?")' (known: suppress)", key)
+                    throw fail("output: unknown key '\(key.string ?? "?")' (known: entities, suppress)", key)
                 }
             }
         }
@@ -232,7 +239,7 @@ public struct CorrelationRule: Sendable {
             exposure: try mapping["exposure"].map { node throws(RuleLoadError) in try ExposureSpec.parse(node, fail: fail) },
             tests: tests, kind: kind, references: references, groupBy: groupBy, aliases: aliases, timespanSeconds: span,
             bounds: bounds, valueField: valueField, fields: fields, learningSeconds: learningSeconds, learningUntilNanoseconds: learningUntil,
-            suppressSeconds: suppressSeconds, generate: body["generate"]?.bool ?? mapping["generate"]?.bool ?? false,
+            suppressSeconds: suppressSeconds, outputEntities: outputEntities, generate: body["generate"]?.bool ?? mapping["generate"]?.bool ?? false,
             emit: mapping["emit"]?.bool ?? false)
     }
 
@@ -245,6 +252,28 @@ public struct CorrelationRule: Sendable {
         }
         guard let parsed = ISO8601DateFormatter().date(from: text) else { return nil }
         return Int64(parsed.timeIntervalSince1970) * 1_000_000_000
+    }
+
+    /// One line saying what the correlation evaluates (for `spoor explain`).
+    public var summary: String {
+        func duration(_ seconds: Int64) -> String {
+            for (unit, size) in [("d", Int64(86_400)), ("h", 3600), ("m", 60)] where seconds % size == 0 { return "\(seconds / size)\(unit)" }
+            return "\(seconds)s"
+        }
+        var parts = ["\(kind.rawValue) over [\(references.joined(separator: ", "))]"]
+        parts.append(groupBy.isEmpty ? "no group-by" : "group-by [\(groupBy.joined(separator: ", "))]")
+        if kind == .firstSeen {
+            parts.append("new tuples of [\(fields.joined(separator: ", "))]")
+            if let learningSeconds { parts.append("after learning \(duration(learningSeconds)) from each group's first event") }
+            if let learningUntilNanoseconds { parts.append("after learning until \(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(learningUntilNanoseconds / 1_000_000_000))))") }
+            if !exclude.isEmpty { parts.append("excluding \(exclude.map { $0.map(\.key).joined(separator: " and ") }.joined(separator: " or "))") }
+        } else {
+            parts.append("timespan \(duration(timespanSeconds))")
+            let what = kind == .valueSum ? "sum of \(valueField ?? "?")" : kind == .valueCount ? "distinct \(valueField ?? "?")" : kind == .eventCount ? "events" : "rules"
+            if !bounds.isEmpty { parts.append("\(what) \(bounds.map { "\($0.op.rawValue) \($0.value)" }.joined(separator: " and "))") }
+        }
+        if let suppressSeconds { parts.append("one finding per group per \(duration(suppressSeconds))") }
+        return parts.joined(separator: "; ")
     }
 
     /// `30s`, `10m`, `2h`, `1d` (Sigma's units) in seconds.

@@ -381,7 +381,8 @@ struct CorrelationEngine {
         var time = event.time
         time?.utc = UTCText.format(nanoseconds: event.nanoseconds)
         var fields: [String: String] = [:]
-        for (name, value) in event.fields { fields[name] = value }
+        let kept = correlation.outputEntities.map { Set($0 + correlation.groupBy + ["event_count", "value_count", "value_sum"]) }
+        for (name, value) in event.fields where kept?.contains(name) ?? true { fields[name] = value }
         return Finding(rule: FindingRule(id: correlation.id, name: correlation.name, title: correlation.title, level: correlation.level.rawValue,
                                          tags: correlation.tags, author: correlation.author),
                        fields: fields, time: time, evidence: event.evidence, isFromDamagedData: event.isFromDamagedData ? true : nil)

@@ -161,6 +161,10 @@ struct CorrelationExtensionTests {
         // Exclusion by plain values and a wildcard, no placeholder needed.
         let listed = try CorrelationTests.scan(Self.sudoToRoot(exclude: "exclude: {user: ['ops*', frank]}"), files: ["auth.log": Self.sudoLines])
         #expect(CorrelationTests.findings(listed, "sudo_root_unusual_user").map { $0.evidence[0].line } == [6, 12])
+        // output.entities: the finding keeps those fields and the group-by values.
+        let narrowed = Self.sudoToRoot().replacingOccurrences(of: "level: medium\n", with: "level: medium\noutput: {entities: [user, command]}\n")
+        let kept = CorrelationTests.findings(try CorrelationTests.scan(narrowed, files: ["auth.log": Self.sudoLines], loader: Self.admins), "sudo_root_unusual_user")
+        #expect(kept.first.map { Set($0.fields.keys) } == ["host", "user", "command"])
     }
 
     @Test("first_seen: learning_until replaces the relative window, for every group")
