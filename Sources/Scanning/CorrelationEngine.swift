@@ -335,12 +335,18 @@ struct CorrelationEngine {
                 let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(event.value(of: $0.field.text), scratch: scratch, value: lookup) } }
                 if isExcluded { continue }
             }
+            // The tuple as one string (one field: its value, no copy).
             var tuple = ""
             var isComplete = true
-            for name in correlation.fields {
-                guard let value = event.value(of: name) else { isComplete = false; break }
-                tuple += value
-                tuple += "\u{1F}"
+            if correlation.fields.count == 1 {
+                guard let value = event.value(of: correlation.fields[0]) else { continue }
+                tuple = value
+            } else {
+                for name in correlation.fields {
+                    guard let value = event.value(of: name) else { isComplete = false; break }
+                    tuple += value
+                    tuple += "\u{1F}"
+                }
             }
             guard isComplete else { continue }
             var baseline = baselines.removeValue(forKey: key) ?? Baseline(start: event.orderTime)

@@ -161,6 +161,10 @@ struct CorrelationExtensionTests {
         // Exclusion by plain values and a wildcard, no placeholder needed.
         let listed = try CorrelationTests.scan(Self.sudoToRoot(exclude: "exclude: {user: ['ops*', frank]}"), files: ["auth.log": Self.sudoLines])
         #expect(CorrelationTests.findings(listed, "sudo_root_unusual_user").map { $0.evidence[0].line } == [6, 12])
+        // A tuple of two fields: a known user running a new command is new too.
+        let pairs = Self.sudoToRoot().replacingOccurrences(of: "fields: [user]", with: "fields: [user, command]")
+        let byPair = try CorrelationTests.scan(pairs, files: ["auth.log": Self.sudoLines], loader: Self.admins)
+        #expect(CorrelationTests.findings(byPair, "sudo_root_unusual_user").map { $0.evidence[0].line } == [4, 5, 6, 7, 12])
         // output.entities: the finding keeps those fields and the group-by values.
         let narrowed = Self.sudoToRoot().replacingOccurrences(of: "level: medium\n", with: "level: medium\noutput: {entities: [user, command]}\n")
         let kept = CorrelationTests.findings(try CorrelationTests.scan(narrowed, files: ["auth.log": Self.sudoLines], loader: Self.admins), "sudo_root_unusual_user")
@@ -223,7 +227,8 @@ struct CorrelationExtensionTests {
         #expect(error(Self.sudoFailure.replacingOccurrences(of: ", field: attempts", with: "")).contains("value_sum needs condition.field"))
         #expect(error(CorrelationTests.burst + "output: {suppress: soon}\n").contains("output.suppress"))
         #expect(error(CorrelationTests.burst + "output: {collect: {n: {rule: failure, count: true}}}\n").contains("not supported"))
-        // learning_until as a bare date is midnight UTC.
+        // An unquoted YAML time stamp, and a bare date (midnight UTC), both load.
+        #expect(error(firstSeen.replacingOccurrences(of: "learning: 7d", with: "learning_until: 2025-03-09T00:00:00Z")) == "")
         #expect(error(firstSeen.replacingOccurrences(of: "learning: 7d", with: "learning_until: 2025-03-09")) == "")
     }
 }
