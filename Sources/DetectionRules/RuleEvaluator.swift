@@ -222,7 +222,7 @@ public final class RuleEvaluator {
     }
 
     /// Numeric, network and time-part comparisons on a present value.
-    private static func typedCheck(_ expected: ValueTest, value: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func typedCheck(_ expected: ValueTest, value: UnsafeBufferPointer<UInt8>) -> Bool {
         switch expected {
         case .number(let comparison, let bound):
             guard let number = DecimalValue.parse(value) else { return false }

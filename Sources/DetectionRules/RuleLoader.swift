@@ -202,7 +202,30 @@ public struct RuleLoader {
             RuleLoadError(path: path, line: (node ?? document).mark?.line, rule: identity, message: message)
         }
         if mapping["correlation"] != nil {
-            return .correlation(try CorrelationRule.parse(mapping, path: path, index: index, line: document.mark?.line) { message, node in fail(message, at: node) })
+            var correlation = try CorrelationRule.parse(mapping, path: path, index: index, line: document.mark?.line) { message, node in fail(message, at: node) }
+            if let excludeNode = mapping["correlation"]?.mapping?["exclude"] {
+                // `exclude` is a selection over the kept fields of the correlation's events: the same
+                // modifiers and placeholders as a rule's, any field name (events carry captures).
+                var placeholders = self.placeholders
+                if usesTestPlaceholders, let pinned = correlation.tests?.placeholders { placeholders.merge(pinned) { _, test in test } }
+                let context = CompileContext(scope: LogSourceScope(programs: nil, allowsOpenKeys: true), placeholders: placeholders, utf: false,
+                                             matchLimit: nil, captureSources: [:])
+                do {
+                    let maps = excludeNode.sequence.map { Array($0) } ?? [excludeNode]
+                    correlation.exclude = try maps.map { node in
+                        guard let map = node.mapping else { throw SelectionError(message: "exclude is a map of field tests, or a list of such maps", node: node) }
+                        return try compileMap(map, context: context)
+                    }
+                } catch let error as PlaceholderError {
+                    return .skipped(SkippedRule(path: path, line: excludeNode.mark?.line, id: correlation.id, title: correlation.title,
+                                                reason: "placeholder %\(error.name)% has no values (give them in a --profile file)"))
+                } catch let error as SelectionError {
+                    throw RuleLoadError(path: path, line: error.line ?? excludeNode.mark?.line, rule: identity, message: "exclude: \(error.message)")
+                } catch {
+                    throw fail("exclude: \(error)", at: excludeNode)
+                }
+            }
+            return .correlation(correlation)
         }
         for (key, _) in mapping {
             guard let name = key.string, Self.ruleKeys.contains(name) else {

@@ -1,4 +1,5 @@
 import DequeModule
+import PatternMatching
 import DetectionRules
 import ExposureReport
 import Foundation
@@ -51,8 +52,10 @@ struct CorrelationEvent: Sendable {
 
 /// Runs the correlations of a rule set over the events of their inputs, in time order, after the scan.
 ///
-/// Contract (rule-format §3.7): windows slide and `timespan` is inclusive; `event_count` and
-/// `value_count` fire at the event that meets the condition and consume their events; `temporal`
+/// Contract (rule-format §3.7): windows slide and `timespan` is inclusive; `event_count`,
+/// `value_count` and `value_sum` fire at the event that meets the condition and consume their events;
+/// `first_seen` reports a tuple new to its group's baseline after the learning window; `output.suppress`
+/// keeps a group's further firings within the period out of the findings (not out of the counts); `temporal`
 /// needs every rule within the span, `temporal_ordered` in the given order, the whole chain within
 /// the span; an event lacking a group-by field is left out, never grouped under null. Deterministic:
 /// the same events give the same findings whatever the number of threads that matched them.
@@ -84,7 +87,9 @@ struct CorrelationEngine {
                 readsCorrelations = true
             }
             if readsCorrelations { selected.sort { Self.precedes(events[Int($0)], events[Int($1)]) } }
-            let fired = evaluate(correlation, index: index, events: events, order: selected)
+            let (fired, reported) = correlation.kind == .firstSeen
+                ? evaluateFirstSeen(correlation, index: index, events: events, order: selected)
+                : evaluate(correlation, index: index, events: events, order: selected)
             var firedIndexes: [Int32] = []
             for event in fired {
                 events.append(event)
@@ -92,7 +97,9 @@ struct CorrelationEngine {
             }
             outputs.append(firedIndexes)
             firings.append(fired.count)
-            if correlation.emitsFindings { findings += fired.map { finding(of: $0, correlation: correlation) } }
+            if correlation.emitsFindings {
+                for (event, isReported) in zip(fired, reported) where isReported { findings.append(finding(of: event, correlation: correlation)) }
+            }
         }
         return (findings, firings)
     }
@@ -145,15 +152,55 @@ struct CorrelationEngine {
     /// Events between two sweeps of the groups no event has touched for longer than the timespan.
     static let sweepInterval = 4096
 
-    private func evaluate(_ correlation: CorrelationRule, index: Int, events all: [CorrelationEvent], order: [Int32]) -> [CorrelationEvent] {
+    /// `output.suppress`: per group, the time of the last reported firing; a firing of the same group
+    /// within the period (inclusive) is kept as a firing (counted, read by outer correlations) but not
+    /// reported.
+    private struct Suppression {
+        let period: Int64?
+        var lastReported: [String: Int64] = [:]
+
+        init(_ correlation: CorrelationRule) {
+            period = correlation.suppressSeconds.map { $0 * 1_000_000_000 }
+        }
+
+        mutating func reports(_ key: String, at time: Int64) -> Bool {
+            guard let period else { return true }
+            if let last = lastReported[key], time - last <= period { return false }
+            lastReported[key] = time
+            return true
+        }
+
+        /// Forgets groups whose period has run out by `time`.
+        mutating func sweep(at time: Int64) {
+            guard let period, !lastReported.isEmpty else { return }
+            lastReported = lastReported.filter { time - $0.value <= period }
+        }
+    }
+
+    /// A `value_sum` value: the field read as a decimal number, nil when it is missing or not a number.
+    private static func number(_ event: CorrelationEvent, _ field: String) -> Double? {
+        guard var text = event.value(of: field) else { return nil }
+        return text.withUTF8 { DecimalValue.parse($0) }
+    }
+
+    /// Runs `event_count`, `value_count`, `value_sum`, `temporal` and `temporal_ordered`: the firings,
+    /// and for each whether it is reported (``Suppression``).
+    ///
+    /// `value_sum` sums `condition.field` over the window: an event whose field is missing or not a
+    /// decimal number is left out (neither summed nor kept as evidence). The sum is a `Double`, exact for
+    /// whole numbers up to 2^53; it restarts from zero whenever its window empties.
+    private func evaluate(_ correlation: CorrelationRule, index: Int, events all: [CorrelationEvent], order: [Int32]) -> (fired: [CorrelationEvent], reported: [Bool]) {
         let span = correlation.timespanSeconds * 1_000_000_000
         var fired: [CorrelationEvent] = []
+        var reported: [Bool] = []
+        var suppression = Suppression(correlation)
         // Per group: its window (event_count, value_count), the latest event of each rule (temporal), or
         // the partial chains (temporal_ordered); and when it last saw an event. State is taken out of
         // the dictionaries while it changes (no copy) and a group quiet for longer than the timespan is
         // dropped at the next sweep, so memory follows the groups active within one timespan.
         var windows: [String: Deque<CorrelationEvent>] = [:]
         var distinct: [String: [String: Int]] = [:]
+        var sums: [String: Double] = [:]
         var latest: [String: [Int: CorrelationEvent]] = [:]
         var partials: [String: [Int: [CorrelationEvent]]] = [:]
         var lastSeen: [String: Int64] = [:]
@@ -166,9 +213,11 @@ struct CorrelationEngine {
                     lastSeen[key] = nil
                     windows[key] = nil
                     distinct[key] = nil
+                    sums[key] = nil
                     latest[key] = nil
                     partials[key] = nil
                 }
+                suppression.sweep(at: event.orderTime)
             }
             guard let (key, groupValues) = groupKey(event, correlation) else { continue }
             switch correlation.kind {
@@ -192,9 +241,30 @@ struct CorrelationEngine {
                     var extra = groupValues
                     extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
                     fired.append(firing(correlation, index: index, events: Array(window), extra: extra))
+                    reported.append(suppression.reports(key, at: event.orderTime))
                 } else {
                     windows[key] = window
                     distinct[key] = counts
+                }
+            case .valueSum:
+                guard let field = correlation.valueField, let value = Self.number(event, field) else { continue }
+                var window = windows.removeValue(forKey: key) ?? []
+                var sum = sums.removeValue(forKey: key) ?? 0
+                while let first = window.first, event.orderTime - first.orderTime > span {
+                    sum -= Self.number(first, field) ?? 0
+                    window.removeFirst()
+                }
+                if window.isEmpty { sum = 0 }
+                window.append(event)
+                sum += value
+                if correlation.bounds.allSatisfy({ $0.holds(sum) }) {
+                    var extra = groupValues
+                    extra["value_sum"] = sum == sum.rounded() && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
+                    fired.append(firing(correlation, index: index, events: Array(window), extra: extra))
+                    reported.append(suppression.reports(key, at: event.orderTime))
+                } else {
+                    windows[key] = window
+                    sums[key] = sum
                 }
             case .temporal:
                 guard let position = correlation.inputs.firstIndex(of: event.input) else { continue }
@@ -202,6 +272,7 @@ struct CorrelationEngine {
                 seen[position] = event
                 if needed.allSatisfy({ $0.holds(seen.count) }) {
                     fired.append(firing(correlation, index: index, events: seen.values.sorted(by: Self.precedes), extra: groupValues))
+                    reported.append(suppression.reports(key, at: event.orderTime))
                 } else {
                     latest[key] = seen
                 }
@@ -223,13 +294,70 @@ struct CorrelationEngine {
                 }
                 if let completed {
                     fired.append(firing(correlation, index: index, events: completed, extra: groupValues))
+                    reported.append(suppression.reports(key, at: event.orderTime))
                 } else if !partial.isEmpty {
                     partials[key] = partial
                 }
+            case .firstSeen:
+                continue
             }
             lastSeen[key] = event.orderTime
         }
-        return fired
+        return (fired, reported)
+    }
+
+    /// Runs a `first_seen` correlation (rule-format §3.7): per group a baseline of the `fields` tuples
+    /// seen. The learning window runs from the group's first event (or until `learning_until`), both
+    /// inclusive; inside it tuples are learned and never reported. After it, the first occurrence of a
+    /// tuple not in the baseline fires once, and the tuple joins the baseline. An event lacking a
+    /// group-by field or one of `fields`, or matching `exclude`, is left out altogether (it neither
+    /// starts a group's learning window nor enters the baseline).
+    ///
+    /// Memory: one entry per distinct (group, tuple) seen, kept to the end of the scan (a baseline is
+    /// never swept); it grows with the number of distinct tuples, not with the number of events.
+    private func evaluateFirstSeen(_ correlation: CorrelationRule, index: Int, events all: [CorrelationEvent], order: [Int32]) -> (fired: [CorrelationEvent], reported: [Bool]) {
+        struct Baseline {
+            var start: Int64
+            var seen: Set<String> = []
+        }
+        var fired: [CorrelationEvent] = []
+        var reported: [Bool] = []
+        var suppression = Suppression(correlation)
+        var baselines: [String: Baseline] = [:]
+        let scratch = MatchScratch()
+        let learning = (correlation.learningSeconds ?? 0) * 1_000_000_000
+        for (position, eventIndex) in order.enumerated() {
+            let event = all[Int(eventIndex)]
+            if position > 0 && position % Self.sweepInterval == 0 { suppression.sweep(at: event.orderTime) }
+            guard let (key, groupValues) = groupKey(event, correlation) else { continue }
+            if !correlation.exclude.isEmpty {
+                let lookup = { (name: String) in event.value(of: name) }
+                let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(event.value(of: $0.field.text), scratch: scratch, value: lookup) } }
+                if isExcluded { continue }
+            }
+            // The tuple as one string (one field: its value, no copy).
+            var tuple = ""
+            var isComplete = true
+            if correlation.fields.count == 1 {
+                guard let value = event.value(of: correlation.fields[0]) else { continue }
+                tuple = value
+            } else {
+                for name in correlation.fields {
+                    guard let value = event.value(of: name) else { isComplete = false; break }
+                    tuple += value
+                    tuple += "\u{1F}"
+                }
+            }
+            guard isComplete else { continue }
+            var baseline = baselines.removeValue(forKey: key) ?? Baseline(start: event.orderTime)
+            let isLearning = correlation.learningUntilNanoseconds.map { event.orderTime <= $0 } ?? (event.orderTime - baseline.start <= learning)
+            if baseline.seen.insert(tuple).inserted && !isLearning {
+                fired.append(firing(correlation, index: index, events: [event], extra: groupValues))
+                reported.append(suppression.reports(key, at: event.orderTime))
+            }
+            baselines[key] = baseline
+        }
+        return (fired, reported)
     }
 
     /// The event a firing makes: at the closing event, with the contributing events' fields (later
@@ -259,7 +387,8 @@ struct CorrelationEngine {
         var time = event.time
         time?.utc = UTCText.format(nanoseconds: event.nanoseconds)
         var fields: [String: String] = [:]
-        for (name, value) in event.fields { fields[name] = value }
+        let kept = correlation.outputEntities.map { Set($0 + correlation.groupBy + ["event_count", "value_count", "value_sum"]) }
+        for (name, value) in event.fields where kept?.contains(name) ?? true { fields[name] = value }
         return Finding(rule: FindingRule(id: correlation.id, name: correlation.name, title: correlation.title, level: correlation.level.rawValue,
                                          tags: correlation.tags, author: correlation.author),
                        fields: fields, time: time, evidence: event.evidence, isFromDamagedData: event.isFromDamagedData ? true : nil)

@@ -68,6 +68,12 @@ final class ResultMerger: @unchecked Sendable {
                 guard case .rule(let index) = input else { continue }
                 for name in correlation.groupBy { slots[index].insert(correlation.field(for: name, input: position)) }
                 if let field = correlation.valueField { slots[index].insert(field) }
+                // first_seen: the tuple's fields, and the fields `exclude` tests (and `|fieldref`s).
+                slots[index].formUnion(correlation.fields)
+                for test in correlation.exclude.joined() {
+                    slots[index].insert(test.field.text)
+                    for case .fieldReference(let reference) in test.values { slots[index].insert(reference.field.text) }
+                }
             }
         }
         correlationSlots = slots

@@ -26,7 +26,21 @@ struct ExplainCommand: ParsableCommand {
         var sources = rulePaths
         if !withoutBundledRules, let bundled = BundledRules.locate() { sources.insert(bundled, at: 0) }
         let rules = try engine.load(sources, usesTestPlaceholders: true)
-        guard let rule = rules.rules.first(where: { $0.id == ruleID || $0.name == ruleID }) else {
+        // A correlation: what it counts, then the lines against each base rule it reads.
+        var subjects: [DetectionRule] = []
+        var out = ""
+        if let rule = rules.rules.first(where: { $0.id == ruleID || $0.name == ruleID }) {
+            subjects = [rule]
+        } else if let correlation = rules.correlations.first(where: { $0.id == ruleID || $0.name == ruleID }) {
+            out += "correlation \(correlation.name ?? correlation.id): \(correlation.title) [\(correlation.level.rawValue)] (\(correlation.sourcePath))\n"
+            out += "  \(correlation.summary)\n"
+            for (position, input) in correlation.inputs.enumerated() {
+                switch input {
+                case .rule(let index): subjects.append(rules.rules[index])
+                case .correlation: out += "  reads correlation '\(correlation.references[position])': explain it by its name\n"
+                }
+            }
+        } else {
             printError("spoor: no rule with id or name '\(ruleID)' in \(sources.joined(separator: ", "))")
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
@@ -35,9 +49,11 @@ struct ExplainCommand: ParsableCommand {
             inputs = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
                 .split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         }
-        let explainer = RuleExplainer(rule: rule)
-        var out = "rule \(rule.name ?? rule.id): \(rule.title) [\(rule.level.rawValue)] (\(rule.sourcePath))\n"
-        for line in inputs { out += explainer.explain(line.hasSuffix("\r") ? String(line.dropLast()) : line) }
+        for rule in subjects {
+            let explainer = RuleExplainer(rule: rule)
+            out += "rule \(rule.name ?? rule.id): \(rule.title) [\(rule.level.rawValue)] (\(rule.sourcePath))\n"
+            for line in inputs { out += explainer.explain(line.hasSuffix("\r") ? String(line.dropLast()) : line) }
+        }
         FileHandle.standardOutput.write(Data(out.utf8))
     }
 }

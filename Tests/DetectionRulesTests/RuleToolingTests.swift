@@ -50,6 +50,47 @@ struct RuleToolingTests {
         #expect(issues.contains { $0.contains("capture 'user' has an unbounded greedy run and capture 'src_ip' follows it") }, "\(issues)")
     }
 
+    @Test("lint and explain take value_sum and first_seen correlations")
+    func newCorrelationTypes() throws {
+        let folder = try RuleFolder()
+        defer { folder.remove() }
+        let correlations = """
+
+        ---
+        title: Many failures
+        id: 33333333-3333-4333-8333-333333333333
+        name: many_failures
+        correlation:
+            type: value_sum
+            rules: [failure_rule]
+            group-by: [user]
+            timespan: 10m
+            condition: {gte: 5, field: pid}
+        level: low
+        output: {suppress: 1h}
+        ---
+        title: New user failing
+        id: 44444444-4444-4444-8444-444444444444
+        name: new_user_failing
+        correlation:
+            type: first_seen
+            rules: [failure_rule]
+            group-by: [host]
+            fields: [user]
+            learning: 7d
+            exclude: {user|startswith: svc-}
+        level: low
+
+        """
+        try folder.write("a.yml", Self.nativeRule(id: "11111111-1111-4111-8111-111111111111", name: "failure_rule") + correlations)
+        #expect(RuleLinter().lint(paths: [folder.path]).isEmpty, "\(RuleLinter().lint(paths: [folder.path]))")
+        let rules = try RuleLoader().load(paths: [folder.path])
+        #expect(rules.correlations.map(\.summary) == [
+            "value_sum over [failure_rule]; group-by [user]; timespan 10m; sum of pid gte 5; one finding per group per 1h",
+            "first_seen over [failure_rule]; group-by [host]; new tuples of [user]; after learning 7d from each group's first event; excluding user|startswith",
+        ])
+    }
+
     @Test("lint: a file that does not load is one error, and the other files are still linted")
     func lintLoadError() throws {
         // One broken file must not hide the problems of the rest, as the loader's first error would.

@@ -42,7 +42,7 @@ struct CorrelationTests {
     }
 
     /// Scans `files` (name → lines) with the base rules plus `correlations`.
-    static func scan(_ correlations: String, files: [String: [String]], cap: Int = 1000) throws -> ScanOutcome {
+    static func scan(_ correlations: String, files: [String: [String]], cap: Int = 1000, loader: RuleLoader = RuleLoader()) throws -> ScanOutcome {
         let fixtures = try ScanFixtures()
         defer { fixtures.remove() }
         let rules = fixtures.root.appendingPathComponent("rules")
@@ -53,7 +53,7 @@ struct CorrelationTests {
         configuration.referenceDate = CalendarDate(year: 2025, month: 12, day: 31)
         configuration.timeZoneIdentifier = "UTC"
         configuration.findingsCapPerRule = cap
-        return ScanPipeline(configuration: configuration, rules: try RuleLoader().load(paths: [rules.path])).run()
+        return ScanPipeline(configuration: configuration, rules: try loader.load(paths: [rules.path])).run()
     }
 
     static func findings(_ outcome: ScanOutcome, _ name: String) -> [Finding] {
@@ -208,7 +208,7 @@ struct CorrelationTests {
         }
         #expect(error(Self.burst.replacingOccurrences(of: "rules: [failure]", with: "rules: [failures]")).contains("'failures' names no loaded rule"))
         #expect(error(Self.burst.replacingOccurrences(of: "timespan: 1m", with: "timespan: 1 minute")).contains("timespan"))
-        #expect(error(Self.burst.replacingOccurrences(of: "type: event_count", with: "type: value_sum")).contains("not supported"))
+        #expect(error(Self.burst.replacingOccurrences(of: "type: event_count", with: "type: value_avg")).contains("not supported"))
         #expect(error(Self.burst.replacingOccurrences(of: "rules: [failure]", with: "rules: [burst]")).contains("cycle"))
         #expect(error(Self.burst.replacingOccurrences(of: "condition: {gte: 5}", with: "condition: {more: 5}")).contains("unknown operator 'more'"))
     }
