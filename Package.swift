@@ -44,8 +44,11 @@ let package = Package(
         ]),
         // The report model (Codable): evidence, rules, findings.
         .target(name: "ExposureReport", dependencies: []),
-        // Exporters: JSON report, human summary.
-        .target(name: "ReportExport", dependencies: ["ExposureReport"]),
+        // Exporters behind one protocol: JSON report, JSON Lines, SARIF, human summary.
+        .target(name: "ReportExport", dependencies: [
+            "ExposureReport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The pipeline: the only place with threads.
         .target(name: "Scanning", dependencies: [
             "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport",
