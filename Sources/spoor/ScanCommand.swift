@@ -20,7 +20,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-bundled-rules"), help: "Use only the rules given with --rules.")
     var withoutBundledRules = false
 
-    @Option(name: .customLong("format"), help: "Output format: text (a summary) or json (the full report).")
+    @Option(name: .customLong("format"), help: "Output format: text (a summary), json (the full report), jsonl (JSON Lines) or sarif (SARIF 2.1.0).")
     var format: OutputFormat?
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report to this file (never next to the evidence).")
@@ -125,11 +125,7 @@ struct ScanCommand: ParsableCommand {
         let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
 
         let chosen = format ?? (outputPath == nil ? .text : .json)
-        let rendered: Data
-        switch chosen {
-        case .json: rendered = try JSONReportExporter.encode(report)
-        case .text: rendered = Data(TextSummaryExporter.render(report).utf8)
-        }
+        let rendered = try chosen.exporter.export(report)
         if let outputPath {
             do {
                 try rendered.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
@@ -155,8 +151,21 @@ struct ScanCommand: ParsableCommand {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+/// The `--format` values: the names of the exporters in `ReportExporters`.
+struct OutputFormat: ExpressibleByArgument, Equatable {
+    static let text = OutputFormat(argument: "text")!
+    static let json = OutputFormat(argument: "json")!
+
+    let exporter: any ReportExporter
+
+    init?(argument: String) {
+        guard let exporter = ReportExporters.named(argument) else { return nil }
+        self.exporter = exporter
+    }
+
+    static var allValueStrings: [String] { ReportExporters.formatNames }
+
+    static func == (lhs: OutputFormat, rhs: OutputFormat) -> Bool { lhs.exporter.formatName == rhs.exporter.formatName }
 }
 
 extension RuleLevel: ExpressibleByArgument {}
