@@ -7,8 +7,9 @@ import ReportExport
 ///
 /// Does nothing unless the environment variable `SPOOR_TEST_REPORT_DIR` names a folder (`scripts/test`
 /// sets it to `.build/test-reports`, emptied first). Files are named after the test that made them,
-/// `<TestModule>.<File>.<function>-<n>.report.json` or `.sarif`, `n` counting from 1 per test, so the
-/// names are the same from run to run. Writing never fails a test: a report that cannot be kept is
+/// `<TestModule>.<File>.<function>-<n>.report.json` or `.sarif`, `n` counting from 1 per test and
+/// kind (a report kept with ``keep(_:test:file:)`` and its SARIF share `n`), so the names are the same
+/// from run to run. Writing never fails a test: a report that cannot be kept is
 /// reported on standard error, and validation then finds fewer files.
 public enum ReportArchive {
     /// The kind of a kept output, by its file name ending.
@@ -38,7 +39,7 @@ public enum ReportArchive {
     public static func keep(_ data: Data, as kind: Kind, test: String = #function, file: String = #fileID) {
         guard let folder else { return }
         let base = baseName(test: test, file: file)
-        let name = "\(base)-\(counter.next(base)).\(kind.rawValue)"
+        let name = "\(base)-\(counter.next(base + "." + kind.rawValue)).\(kind.rawValue)"
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try data.write(to: folder.appendingPathComponent(name), options: .atomic)
@@ -61,7 +62,7 @@ public enum ReportArchive {
 
     private static let counter = Counter()
 
-    /// Numbers per base name, shared by the tests that run in parallel.
+    /// Numbers per base name and kind, shared by the tests that run in parallel.
     private final class Counter: @unchecked Sendable {
         private let lock = NSLock()
         private var counts: [String: Int] = [:]
