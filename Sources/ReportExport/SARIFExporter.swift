@@ -55,7 +55,14 @@ public struct SARIFExporter: ReportExporter {
     /// first evidence location.
     public static func fingerprint(ruleIdentifier: String, location: EvidenceLocation?) -> String {
         let text = [ruleIdentifier, location?.path ?? "", String(location?.line ?? 0), String(location?.offset ?? 0)].joined(separator: "\u{0}")
-        return SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: Data(text.utf8)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// An evidence path as a SARIF artifact location: relative paths stay relative (to `EVIDENCE`),
