@@ -47,8 +47,11 @@ let package = Package(
         // Sessions, entities, exposure verdicts, coverage, sensitive data and the timeline, from the scan's
         // activities and findings.
         .target(name: "ExposureAnalysis", dependencies: ["ExposureReport", "RecordParsing"]),
-        // Exporters: JSON report, human summary.
-        .target(name: "ReportExport", dependencies: ["ExposureReport"]),
+        // Exporters behind one protocol: JSON report, JSON Lines, SARIF, human summary.
+        .target(name: "ReportExport", dependencies: [
+            "ExposureReport",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The pipeline: the only place with threads.
         .target(name: "Scanning", dependencies: [
             "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport", "ExposureAnalysis",
@@ -68,19 +71,23 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Test support: keeps the reports tests produce for scripts/validate-reports (SPOOR_TEST_REPORT_DIR).
+        .target(name: "ReportArchive", dependencies: ["ExposureReport", "ReportExport"], path: "Tests/ReportArchive"),
+
         .testTarget(name: "ZlibCodecTests", dependencies: ["ZlibCodec"]),
         .testTarget(name: "EvidenceInputTests", dependencies: ["EvidenceInput", "ZlibCodec"]),
         .testTarget(name: "LineChunkingTests", dependencies: ["LineChunking", "EvidenceInput"]),
-        .testTarget(name: "BinaryLogsTests", dependencies: ["BinaryLogs", "EvidenceInput", "LineChunking", "RecordParsing", "Scanning", "DetectionRules", "ExposureReport", "ReportExport"],
+        .testTarget(name: "BinaryLogsTests", dependencies: ["BinaryLogs", "EvidenceInput", "LineChunking", "RecordParsing", "Scanning", "DetectionRules", "ExposureReport", "ReportExport", "ReportArchive"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "RecordParsingTests", dependencies: ["RecordParsing"]),
         .testTarget(name: "PatternMatchingTests", dependencies: ["PatternMatching"]),
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing", .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec"]),
+        .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec", "ReportArchive"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureReport", "Scanning", "DetectionRules", "ReportExport"]),
         .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules", "Scanning", "ExposureReport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec", "ReportArchive"]),
+        .testTarget(name: "ReportExportTests", dependencies: ["ReportExport", "ExposureReport", "ReportArchive"]),
     ],
     swiftLanguageModes: [.v6]
 )

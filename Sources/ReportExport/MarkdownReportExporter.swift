@@ -7,7 +7,18 @@ import ExposureReport
 /// Every statement carries its evidence as `path:line` and finding ids, so a reader can go back to
 /// the lines. It shows only what the JSON report holds: secrets stay redacted unless the scan was run
 /// with `--no-redact`.
-public enum MarkdownReportExporter {
+public struct MarkdownReportExporter: ReportExporter {
+    public let formatName = "markdown"
+    public let fileExtension = "md"
+    public let mediaType = "text/markdown; charset=utf-8"
+    public let isStreaming = false
+
+    public init() {}
+
+    public func export(_ report: ScanReport) throws -> Data {
+        Data(Self.render(report).utf8)
+    }
+
     public static func render(_ report: ScanReport, maximumTimelineEntries: Int = 200) -> String {
         var out = "# Spoor incident summary\n\n"
         let lines = report.evidence.reduce(0) { $0 + $1.lines }

@@ -4,7 +4,23 @@ import ExposureReport
 /// A short human summary of a report for a terminal: evidence, findings by level and rule, problems.
 ///
 /// It never prints secrets beyond what the report holds (redacted unless `--no-redact`).
-public enum TextSummaryExporter {
+public struct TextSummaryExporter: ReportExporter {
+    public let formatName = "text"
+    public let fileExtension = "txt"
+    public let mediaType = "text/plain; charset=utf-8"
+    public let isStreaming = false
+    /// Medium-and-above findings listed one by one before the rest are only counted.
+    public var maximumFindingLines: Int
+
+    public init(maximumFindingLines: Int = 40) {
+        self.maximumFindingLines = maximumFindingLines
+    }
+
+    public func export(_ report: ScanReport) throws -> Data {
+        Data(Self.render(report, maximumFindingLines: maximumFindingLines).utf8)
+    }
+
+    /// The summary as text, ending with a newline.
     public static func render(_ report: ScanReport, maximumFindingLines: Int = 40) -> String {
         var out = ""
         let evidenceBytes = report.evidence.reduce(Int64(0)) { $0 + $1.decompressedBytes }

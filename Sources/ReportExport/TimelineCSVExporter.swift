@@ -1,3 +1,4 @@
+import Foundation
 import ExposureReport
 
 /// The report's timeline as CSV (RFC 4180: comma-separated, CRLF line ends, fields quoted when they
@@ -6,7 +7,18 @@ import ExposureReport
 /// Columns: `time,host,kind,level,summary,user,source,finding_id,path,line,offset`. Rows are the
 /// timeline's, in its order (time, then evidence). Lines of evidence are not repeated: `path`, `line`
 /// and `offset` lead back to them.
-public enum TimelineCSVExporter {
+public struct TimelineCSVExporter: ReportExporter {
+    public let formatName = "csv"
+    public let fileExtension = "csv"
+    public let mediaType = "text/csv; charset=utf-8"
+    public let isStreaming = false
+
+    public init() {}
+
+    public func export(_ report: ScanReport) throws -> Data {
+        Data(Self.render(report).utf8)
+    }
+
     public static let header = ["time", "host", "kind", "level", "summary", "user", "source", "finding_id", "path", "line", "offset"]
 
     public static func render(_ report: ScanReport) -> String {

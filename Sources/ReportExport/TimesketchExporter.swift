@@ -8,7 +8,18 @@ import ExposureReport
 /// Events: every finding with a time (not only the timeline's medium-and-above), and the timeline's
 /// session and transfer entries. Findings without a placed time are left out (Timesketch needs one)
 /// and counted in the last line's absence: the JSON report keeps them.
-public enum TimesketchExporter {
+public struct TimesketchExporter: ReportExporter {
+    public let formatName = "timesketch"
+    public let fileExtension = "jsonl"
+    public let mediaType = "application/x-ndjson"
+    public let isStreaming = true
+
+    public init() {}
+
+    public func export(_ report: ScanReport) throws -> Data {
+        try Self.render(report)
+    }
+
     public static func render(_ report: ScanReport) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -20,7 +20,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-bundled-rules"), help: "Use only the rules given with --rules.")
     var withoutBundledRules = false
 
-    @Option(name: .customLong("format"), help: "Output format: markdown (the incident summary, the default on a terminal), text (a short summary), json (the full report, the default with -o), csv (the timeline), timesketch (JSON Lines for Timesketch).")
+    @Option(name: .customLong("format"), help: "Output format: markdown (the incident summary, the default on a terminal), text (a short summary), json (the full report, the default with -o), jsonl (JSON Lines), sarif (SARIF 2.1.0), csv (the timeline), timesketch (JSON Lines for Timesketch).")
     var format: OutputFormat?
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report to this file (never next to the evidence).")
@@ -141,14 +141,7 @@ struct ScanCommand: ParsableCommand {
         let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
 
         let chosen = format ?? (outputPath == nil ? .markdown : .json)
-        let rendered: Data
-        switch chosen {
-        case .json: rendered = try JSONReportExporter.encode(report)
-        case .text: rendered = Data(TextSummaryExporter.render(report).utf8)
-        case .markdown: rendered = Data(MarkdownReportExporter.render(report).utf8)
-        case .csv: rendered = Data(TimelineCSVExporter.render(report).utf8)
-        case .timesketch: rendered = try TimesketchExporter.render(report)
-        }
+        let rendered = try chosen.exporter.export(report)
         if let outputPath {
             do {
                 try rendered.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
@@ -174,8 +167,22 @@ struct ScanCommand: ParsableCommand {
     }
 }
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case markdown, text, json, csv, timesketch
+/// The `--format` values: the names of the exporters in `ReportExporters`.
+struct OutputFormat: ExpressibleByArgument, Equatable {
+    static let text = OutputFormat(argument: "text")!
+    static let markdown = OutputFormat(argument: "markdown")!
+    static let json = OutputFormat(argument: "json")!
+
+    let exporter: any ReportExporter
+
+    init?(argument: String) {
+        guard let exporter = ReportExporters.named(argument) else { return nil }
+        self.exporter = exporter
+    }
+
+    static var allValueStrings: [String] { ReportExporters.formatNames }
+
+    static func == (lhs: OutputFormat, rhs: OutputFormat) -> Bool { lhs.exporter.formatName == rhs.exporter.formatName }
 }
 
 extension RuleLevel: ExpressibleByArgument {}

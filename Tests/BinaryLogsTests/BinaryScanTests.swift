@@ -1,6 +1,7 @@
 import DetectionRules
 import ExposureReport
 import Foundation
+import ReportArchive
 import ReportExport
 import Scanning
 import Testing
@@ -42,14 +43,16 @@ struct BinaryScanTests {
     level: medium
     """
 
-    func scan(_ root: String, jobs: Int) throws -> ScanReport {
+    func scan(_ root: String, jobs: Int, test: String = #function) throws -> ScanReport {
         let loaded = try RuleLoader().loadDocuments(Self.rulesYAML, path: "binary-rules.yml")
         let rules = try RuleSet(rules: loaded, files: ["binary-rules.yml"], sha256: "test")
         var configuration = ScanConfiguration(evidencePaths: [root], jobs: jobs, redactionKey: Array("test-key".utf8))
         configuration.isRedacting = false
         let outcome = ScanPipeline(configuration: configuration, rules: rules).run()
-        return ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration,
-                                     run: RunInfo(argv: [], start: "fixed", durationSeconds: 0, jobs: 0))
+        let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration,
+                                           run: RunInfo(argv: [], start: "fixed", durationSeconds: 0, jobs: 0))
+        ReportArchive.keep(report, test: test)
+        return report
     }
 
     @Test("wtmp, btmp, lastlog and a journal file: findings point at path, record number and record offset")

@@ -105,12 +105,12 @@ struct GoldenReportTests {
         try compare(actual, with: "report.txt")
     }
 
-    private func scan(format: String) throws -> Data {
+    private func scan(format: String, test: String = #function) throws -> Data {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let output = folder.url.appendingPathComponent("report.\(format)")
         let result = try SpoorProcess.run(GoldenReport.scanArguments + ["--format", format, "-o", output.path],
-                                          environment: GoldenReport.environment)
+                                          environment: GoldenReport.environment, test: test)
         #expect(result.status == 1, "spoor exits 1 on the samples (findings); stderr: \(result.standardError)")
         return try Data(contentsOf: output)
     }

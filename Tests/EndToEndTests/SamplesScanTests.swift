@@ -7,9 +7,9 @@ import ZlibCodec
 /// report, which must not become evidence): what the README's quick start promises.
 @Suite("spoor scan samples")
 struct SamplesScanTests {
-    private func scanSamples(_ extra: [String] = [], into folder: TemporaryFolder, name: String = "r.json") throws -> (SpoorProcess.Result, ScanReport, Data) {
+    private func scanSamples(_ extra: [String] = [], into folder: TemporaryFolder, name: String = "r.json", test: String = #function) throws -> (SpoorProcess.Result, ScanReport, Data) {
         let output = folder.url.appendingPathComponent(name)
-        let result = try SpoorProcess.run(["scan", "samples/var/log", "--format", "json", "-o", output.path, "--no-progress"] + extra)
+        let result = try SpoorProcess.run(["scan", "samples/var/log", "--format", "json", "-o", output.path, "--no-progress"] + extra, test: test)
         let data = try Data(contentsOf: output)
         return (result, try JSONDecoder().decode(ScanReport.self, from: data), data)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ReportArchive
 
 /// Runs the built `spoor` executable, as an investigator would.
 struct SpoorProcess {
@@ -23,8 +24,10 @@ struct SpoorProcess {
     }
 
     /// Runs `spoor` with the repository's rules as the bundled ones and no redaction key from the
-    /// caller's environment; `environment` adds (or overrides) variables.
-    static func run(_ arguments: [String], in directory: URL = packageRoot, environment extra: [String: String] = [:]) throws -> Result {
+    /// caller's environment; `environment` adds (or overrides) variables. A JSON report or SARIF file
+    /// that a `scan` writes is kept for `scripts/validate-reports` (``ReportArchive``, named after `test`).
+    static func run(_ arguments: [String], in directory: URL = packageRoot, environment extra: [String: String] = [:],
+                    test: String = #function, file: String = #fileID) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -43,7 +46,30 @@ struct SpoorProcess {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        keepReport(arguments, directory: directory, standardOutput: outputData, test: test, file: file)
         return Result(status: process.terminationStatus, standardOutput: outputData, standardError: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// Hands the JSON report or SARIF a `spoor scan` wrote (to `-o` or standard output) to
+    /// ``ReportArchive``, when it keeps reports.
+    private static func keepReport(_ arguments: [String], directory: URL, standardOutput: Data, test: String, file: String) {
+        guard ReportArchive.folder != nil, arguments.first == "scan" else { return }
+        func value(after names: Set<String>) -> String? {
+            guard let index = arguments.firstIndex(where: names.contains), index + 1 < arguments.count else { return nil }
+            return arguments[index + 1]
+        }
+        let outputPath = value(after: ["-o", "--output"])
+        let kind: ReportArchive.Kind
+        switch value(after: ["--format"]) ?? (outputPath == nil ? "text" : "json") {
+        case "json": kind = .report
+        case "sarif": kind = .sarif
+        default: return
+        }
+        let written = outputPath.flatMap { path in
+            FileManager.default.contents(atPath: URL(fileURLWithPath: path, relativeTo: directory).path)
+        } ?? (outputPath == nil ? standardOutput : nil)
+        guard let written, !written.isEmpty else { return }
+        ReportArchive.keep(written, as: kind, test: test, file: file)
     }
 }
 

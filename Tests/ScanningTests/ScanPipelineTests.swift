@@ -1,6 +1,7 @@
 import DetectionRules
 import ExposureReport
 import Foundation
+import ReportArchive
 import ReportExport
 import Scanning
 import Testing
@@ -8,13 +9,15 @@ import ZlibCodec
 
 @Suite("Scan pipeline")
 struct ScanPipelineTests {
-    private func scan(_ paths: [String], jobs: Int, chunkBytes: Int = 4096) throws -> ScanReport {
+    private func scan(_ paths: [String], jobs: Int, chunkBytes: Int = 4096, test: String = #function) throws -> ScanReport {
         let rules = try ScanFixtures.rules()
         var configuration = ScanConfiguration(evidencePaths: paths, jobs: jobs, redactionKey: Array("test-key".utf8))
         configuration.chunkBytes = chunkBytes
         let outcome = ScanPipeline(configuration: configuration, rules: rules).run()
-        return ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration,
-                                     run: RunInfo(argv: [], start: "fixed", durationSeconds: 0, jobs: 0))
+        let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration,
+                                           run: RunInfo(argv: [], start: "fixed", durationSeconds: 0, jobs: 0))
+        ReportArchive.keep(report, test: test)
+        return report
     }
 
     @Test("one worker and eight workers give byte-identical JSON (determinism)")
