@@ -26,7 +26,7 @@ public struct MarkdownReportExporter: ReportExporter {
         let last = report.evidence.compactMap { $0.timeRange?.last }.max()
         out += "Evidence: \(report.evidence.count) files, \(lines) lines"
         if let first, let last { out += ", from \(first) to \(last) (UTC)" }
-        out += ". Rules: \(report.rules.count) (set \(report.rules.sha256.prefix(12))). "
+        out += ". Rules: \(report.rules.count). "
         out += report.summary.isComplete ? "The scan is complete.\n" : "**The scan is incomplete** (see Problems).\n"
 
         out += "\n## Verdicts\n\n"

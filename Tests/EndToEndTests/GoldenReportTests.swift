@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Golden regression: the built `spoor` scans `samples/var/log` with the repository's rules, and the
-/// JSON report and the text summary must equal `samples/expected/report.json` and `report.txt`.
+/// JSON report, the text summary and the Markdown summary must equal `samples/expected/report.json`,
+/// `report.txt` and `report.md`.
 ///
 /// The scan is pinned: a fixed redaction key (`SPOOR_REDACTION_KEY`), `--jobs 2`, relative evidence
 /// paths. The samples' years come from their rotation set (gzip MTIMEs), never from file times or
@@ -103,6 +104,12 @@ struct GoldenReportTests {
     func textSummary() throws {
         let actual = GoldenReport.normalizedText(try scan(format: "text"))
         try compare(actual, with: "report.txt")
+    }
+
+    @Test("the Markdown incident summary (what the quick start prints) equals samples/expected/report.md")
+    func markdownSummary() throws {
+        let actual = String(decoding: try scan(format: "markdown"), as: UTF8.self)
+        try compare(actual, with: "report.md")
     }
 
     private func scan(format: String, test: String = #function) throws -> Data {
