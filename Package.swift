@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "DetectionRulesTests", dependencies: ["DetectionRules", "PatternMatching", "RecordParsing", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "ScanningTests", dependencies: ["Scanning", "ReportExport", "ExposureReport", "DetectionRules", "ZlibCodec", "ReportArchive"]),
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
-        .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureReport", "Scanning", "DetectionRules", "ReportExport"]),
+        .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureReport", "Scanning", "DetectionRules", "ReportExport", "ReportArchive"]),
         .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules", "Scanning", "ExposureReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec", "ReportArchive"]),
         .testTarget(name: "ReportExportTests", dependencies: ["ReportExport", "ExposureReport", "ReportArchive"]),

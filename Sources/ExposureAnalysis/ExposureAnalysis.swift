@@ -148,11 +148,13 @@ public enum ExposureAnalysis {
         var evidence = [location(draft.first, paths: paths)]
         if let last = draft.last { evidence.append(location(last, paths: paths)) }
         let duration: Int64? = draft.start.flatMap { start in draft.end.map { ($0 - start) / 1_000_000_000 } }
-        return LoginSession(id: sessionID(draft), host: draft.host, user: draft.user, source: draft.source, sourcePort: draft.sourcePort,
+        var session = LoginSession(id: sessionID(draft), host: draft.host, user: draft.user, source: draft.source, sourcePort: draft.sourcePort,
                             authMethod: draft.authMethod, keyFingerprint: draft.keyFingerprint, logindSession: draft.logindSession,
                             start: draft.start.map(ISOTime.text(nanoseconds:)), end: draft.end.map(ISOTime.text(nanoseconds:)),
                             durationSeconds: duration, isMalicious: isMalicious, commands: commands, commandsTotal: draft.commandsTotal,
                             files: files, bytesRead: draft.bytesRead, bytesWritten: draft.bytesWritten, evidence: evidence)
+        session.filesTotal = draft.filesTotal
+        return session
     }
 
     static func entitySection(input: AnalysisInput, drafts: [SessionBuilder.Draft], malicious: [Int: [String]], sources: [String: SourceState],

@@ -30,6 +30,7 @@ struct SessionBuilder {
         var commands: [Activity] = []
         var commandsTotal = 0
         var files: [Activity] = []
+        var filesTotal = 0
         var bytesRead: Int64 = 0
         var bytesWritten: Int64 = 0
         var first: Activity
@@ -43,6 +44,7 @@ struct SessionBuilder {
         var line: Int
     }
 
+    /// Commands, and file operations other than reads, kept per session (all are counted).
     static let maximumCommandsKept = 200
 
     private(set) var drafts: [Draft] = []
@@ -117,7 +119,10 @@ struct SessionBuilder {
                 unattached.append(activity)
                 return
             }
-            drafts[index].files.append(activity)
+            drafts[index].filesTotal += 1
+            // Reads are what verdicts rest on: keep every one; other operations up to the cap.
+            let isRead = (activity.kind == .fileClosed && (activity.bytesRead ?? 0) > 0) || (activity.kind == .fileOpened && (activity.flags ?? "").contains("READ"))
+            if isRead || drafts[index].files.count < Self.maximumCommandsKept { drafts[index].files.append(activity) }
             drafts[index].bytesRead += activity.bytesRead ?? 0
             drafts[index].bytesWritten += activity.bytesWritten ?? 0
             drafts[index].lines.insert(LineKey(fileIndex: activity.fileIndex, line: activity.line))

@@ -270,8 +270,10 @@ public struct LoginSession: Codable, Sendable, Equatable {
     /// In time order (at most 200; `commands_total` counts all).
     public var commands: [SessionCommand]
     public var commandsTotal: Int
-    /// Files read or written over sftp, in time order.
+    /// Files read or written over sftp, in time order: every read, other operations up to 200
+    /// (`files_total` counts all).
     public var files: [SessionFile]
+    public var filesTotal: Int = 0
     public var bytesRead: Int64
     public var bytesWritten: Int64
     /// The login line (or the first line of the session seen) and the end line.
@@ -307,6 +309,7 @@ public struct LoginSession: Codable, Sendable, Equatable {
         case durationSeconds = "duration_seconds"
         case isMalicious = "malicious"
         case commandsTotal = "commands_total"
+        case filesTotal = "files_total"
         case bytesRead = "bytes_read"
         case bytesWritten = "bytes_written"
     }

@@ -1,6 +1,7 @@
 import DetectionRules
 import ExposureReport
 import Foundation
+import ReportArchive
 import Scanning
 
 /// Scans evidence with the bundled rules and builds the full report, as `spoor scan` does.
@@ -15,14 +16,18 @@ enum ExposureFixtures {
         }
     }()
 
-    static func report(_ paths: [String], jobs: Int = 2, configure: (inout ScanConfiguration) -> Void = { _ in }) -> ScanReport {
+    /// Every report is kept for schema validation (``ReportArchive``).
+    static func report(_ paths: [String], jobs: Int = 2, test: String = #function, file: String = #fileID,
+                       configure: (inout ScanConfiguration) -> Void = { _ in }) -> ScanReport {
         let rules = bundledRules
         var configuration = ScanConfiguration(evidencePaths: paths, jobs: jobs, redactionKey: Array("spoor-redaction:\(rules.sha256)".utf8))
         configuration.scanDate = 1_767_225_600
         configure(&configuration)
         let outcome = ScanPipeline(configuration: configuration, rules: rules).run()
-        return ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration,
-                                     run: RunInfo(argv: ["spoor"], start: "2026-01-01T00:00:00Z", durationSeconds: 0, jobs: jobs))
+        let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration,
+                                           run: RunInfo(argv: ["spoor"], start: "2026-01-01T00:00:00Z", durationSeconds: 0, jobs: jobs))
+        ReportArchive.keep(report, test: test, file: file)
+        return report
     }
 
     /// The samples' report, made once.

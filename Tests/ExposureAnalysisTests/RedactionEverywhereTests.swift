@@ -10,19 +10,20 @@ struct RedactionEverywhereTests {
     /// AWS's documentation key pair.
     static let secrets = ["Winter2024!", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI\\/K7MDENG"]
 
+    /// The report in every format `spoor scan --format` offers.
     static func outputs(_ report: ScanReport) throws -> [String: String] {
-        [
-            "json": String(decoding: try JSONReportExporter.encode(report), as: UTF8.self),
-            "markdown": MarkdownReportExporter.render(report),
-            "text": TextSummaryExporter.render(report),
-            "csv": TimelineCSVExporter.render(report),
-            "timesketch": String(decoding: try TimesketchExporter.render(report), as: UTF8.self),
-        ]
+        var outputs: [String: String] = [:]
+        for exporter in ReportExporters.all {
+            outputs[exporter.formatName] = String(decoding: try exporter.export(report), as: UTF8.self)
+        }
+        return outputs
     }
 
     @Test("every format of the samples' report is free of the secrets")
     func redacted() throws {
-        for (format, text) in try Self.outputs(ExposureFixtures.samplesReport) {
+        let outputs = try Self.outputs(ExposureFixtures.samplesReport)
+        #expect(Set(outputs.keys) == ["markdown", "text", "json", "jsonl", "sarif", "csv", "timesketch"])
+        for (format, text) in outputs {
             for secret in Self.secrets {
                 #expect(!text.contains(secret), "\(format) shows \(secret)")
             }

@@ -6,16 +6,16 @@ import Testing
 
 @Suite("exporter registry")
 struct ReportExportersTests {
-    @Test("text, json, jsonl and sarif, by name, each with its extension, media type and streaming flag")
+    @Test("markdown, text, json, jsonl, sarif, csv and timesketch, by name, each with its extension, media type and streaming flag")
     func registry() throws {
-        #expect(ReportExporters.formatNames == ["text", "json", "jsonl", "sarif"])
+        #expect(ReportExporters.formatNames == ["markdown", "text", "json", "jsonl", "sarif", "csv", "timesketch"])
         #expect(Set(ReportExporters.formatNames).count == ReportExporters.all.count)
         #expect(ReportExporters.named("sarif") is SARIFExporter)
         #expect(ReportExporters.named("jsonl") is JSONLinesExporter)
         #expect(ReportExporters.named("SARIF") == nil)
         #expect(ReportExporters.named("xml") == nil)
-        #expect(ReportExporters.all.filter(\.isStreaming).map(\.formatName) == ["jsonl"])
-        #expect(ReportExporters.all.map(\.fileExtension) == ["txt", "json", "jsonl", "sarif"])
+        #expect(ReportExporters.all.filter(\.isStreaming).map(\.formatName) == ["jsonl", "timesketch"])
+        #expect(ReportExporters.all.map(\.fileExtension) == ["md", "txt", "json", "jsonl", "sarif", "csv", "jsonl"])
         #expect(ReportExporters.named("sarif")?.mediaType == "application/sarif+json")
     }
 
@@ -26,6 +26,9 @@ struct ReportExportersTests {
         ReportArchive.keep(json, as: .report)
         #expect(json == (try JSONReportExporter.encode(report)))
         #expect(try TextSummaryExporter().export(report) == Data(TextSummaryExporter.render(report).utf8))
+        #expect(try MarkdownReportExporter().export(report) == Data(MarkdownReportExporter.render(report).utf8))
+        #expect(try TimelineCSVExporter().export(report) == Data(TimelineCSVExporter.render(report).utf8))
+        #expect(try TimesketchExporter().export(report) == TimesketchExporter.render(report))
     }
 
     @Test("every exporter ends its output with a newline and is deterministic")
