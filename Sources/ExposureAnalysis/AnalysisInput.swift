@@ -18,6 +18,8 @@ public struct AnalysisInput: Sendable {
     public var coverage: [CoverageSeries]
     /// Per file index: lines that begin with a NUL byte (a crash or a wipe leaves such regions).
     public var nulLines: [Int: NulLineCount]
+    /// Failed logins and names tried, summed per source and per account.
+    public var failures = FailureSummary()
 
     public init(paths: [String], activities: [Activity], findings: [Finding], rules: [String: RuleFacts], matches: [String: Int],
                 evidence: [EvidenceEntry], coverage: [CoverageSeries], nulLines: [Int: NulLineCount]) {
@@ -30,6 +32,65 @@ public struct AnalysisInput: Sendable {
         self.coverage = coverage
         self.nulLines = nulLines
     }
+}
+
+/// Failed logins, summed: per source address, and per account (host, user) for names sshd did not
+/// call invalid. Fed with tallies (``add(_:)``) in any order; the result does not depend on it.
+public struct FailureSummary: Sendable {
+    public var sources: [String: SourceFailures] = [:]
+    public var accounts: [AccountKey: AccountFailures] = [:]
+
+    public init() {}
+
+    public struct AccountKey: Hashable, Sendable, Comparable {
+        public var host: String
+        public var user: String
+
+        public static func < (lhs: AccountKey, rhs: AccountKey) -> Bool { (lhs.host, lhs.user) < (rhs.host, rhs.user) }
+    }
+
+    /// Adds a tally (a ``Activity/Kind/loginFailed`` or ``Activity/Kind/invalidUser`` activity placed in time).
+    public mutating func add(_ tally: Activity) {
+        if let address = tally.source {
+            var source = sources[address] ?? SourceFailures()
+            if tally.kind == .loginFailed { source.failedLogins += tally.count }
+            if let user = tally.user { source.usersTried[user, default: 0] += tally.count }
+            source.hosts.insert(tally.host)
+            if source.first.map({ (tally.nanoseconds, tally.fileIndex, tally.line) < ($0.nanoseconds, $0.fileIndex, $0.line) }) ?? true {
+                source.first = tally
+            }
+            source.lastNanoseconds = max(source.lastNanoseconds, tally.lastNanoseconds)
+            sources[address] = source
+        }
+        if tally.kind == .loginFailed && !tally.isDenied, let user = tally.user {
+            let key = AccountKey(host: tally.host, user: user)
+            var account = accounts[key] ?? AccountFailures()
+            account.count += tally.count
+            account.firstNanoseconds = min(account.firstNanoseconds, tally.nanoseconds)
+            account.lastNanoseconds = max(account.lastNanoseconds, tally.lastNanoseconds)
+            if let address = tally.source { account.sources.insert(address) }
+            accounts[key] = account
+        }
+    }
+}
+
+/// The failed logins of one source address.
+public struct SourceFailures: Sendable {
+    public var failedLogins = 0
+    /// Names tried (failed or invalid) and how often.
+    public var usersTried: [String: Int] = [:]
+    public var hosts: Set<String> = []
+    /// The earliest failure (its line is the source's first evidence).
+    public var first: Activity?
+    public var lastNanoseconds: Int64 = .min
+}
+
+/// The failed logins against one account.
+public struct AccountFailures: Sendable {
+    public var count = 0
+    public var firstNanoseconds: Int64 = .max
+    public var lastNanoseconds: Int64 = .min
+    public var sources: Set<String> = []
 }
 
 /// What the analysis needs to know of a rule.

@@ -17,10 +17,14 @@ public enum ExposureAnalysis {
 
     public static func analyse(_ input: AnalysisInput) -> AnalysisResult {
         var builder = SessionBuilder()
-        var tallies: [Activity] = []
         var accountChanges: [Activity] = []
+        var failures = input.failures
         for activity in input.activities {
-            if activity.isTally { tallies.append(activity) } else { builder.add(activity) }
+            if activity.isTally {
+                failures.add(activity)
+                continue
+            }
+            builder.add(activity)
             if [.accountCreated, .groupMemberAdded, .passwordChanged, .accountDeleted].contains(activity.kind) { accountChanges.append(activity) }
         }
         let pathIndex = Dictionary(input.paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
@@ -35,17 +39,16 @@ public enum ExposureAnalysis {
         }
         func level(_ index: Int) -> Int { levels.firstIndex(of: input.findings[index].rule.level) ?? 0 }
 
-        // Sources: failed logins and names tried (tallies), and successful logins.
+        // Sources: failed logins and names tried, and successful logins.
         var sources: [String: SourceState] = [:]
-        for tally in tallies {
-            guard let address = tally.source else { continue }
-            var state = sources[address] ?? SourceState(address: address)
-            if tally.kind == .loginFailed { state.failedLogins += tally.count }
-            if let user = tally.user { state.usersTried[user, default: 0] += tally.count }
-            state.hosts.insert(tally.host)
-            state.see(tally.nanoseconds)
-            state.see(tally.lastNanoseconds)
-            if state.firstFailure == nil || tally.nanoseconds < state.firstFailure!.nanoseconds { state.firstFailure = tally }
+        for (address, summary) in failures.sources {
+            var state = SourceState(address: address)
+            state.failedLogins = summary.failedLogins
+            state.usersTried = summary.usersTried
+            state.hosts = summary.hosts
+            if let first = summary.first { state.see(first.nanoseconds) }
+            state.see(summary.lastNanoseconds)
+            state.firstFailure = summary.first
             sources[address] = state
         }
         // Attackers: a high finding names the address, or it guessed passwords and then got in.
@@ -113,7 +116,7 @@ public enum ExposureAnalysis {
         let unassessable = CoverageAnalysis.unassessablePeriods(input)
         let verdicts = VerdictBuilder(input: input, drafts: builder.drafts, malicious: malicious, sessionFindings: sessionFindings,
                                       sources: sources, unassessable: unassessable, accountChanges: accountChanges, findingTimes: findingTimes).verdicts()
-        let entities = entitySection(input: input, drafts: builder.drafts, malicious: malicious, sources: sources, tallies: tallies,
+        let entities = entitySection(input: input, drafts: builder.drafts, malicious: malicious, sources: sources, failures: failures,
                                      accountChanges: accountChanges, sessions: sessions)
         return AnalysisResult(
             exposure: ExposureSection(verdicts: verdicts, method: VerdictBuilder.method),
@@ -158,7 +161,7 @@ public enum ExposureAnalysis {
     }
 
     static func entitySection(input: AnalysisInput, drafts: [SessionBuilder.Draft], malicious: [Int: [String]], sources: [String: SourceState],
-                              tallies: [Activity], accountChanges: [Activity], sessions: [LoginSession]) -> EntitiesSection {
+                              failures: FailureSummary, accountChanges: [Activity], sessions: [LoginSession]) -> EntitiesSection {
         struct AccountKey: Hashable, Comparable {
             var host: String
             var name: String
@@ -178,12 +181,14 @@ public enum ExposureAnalysis {
             }
         }
         var accounts: [AccountKey: AccountState] = [:]
-        for tally in tallies where tally.kind == .loginFailed && !tally.isDenied {
-            guard let user = tally.user else { continue }
-            let key = AccountKey(host: tally.host, name: user)
-            accounts[key, default: AccountState()].failed += tally.count
-            accounts[key]!.see(tally.nanoseconds)
-            if let address = tally.source, sources[address]?.isAttacker == true || accounts[key]!.failed >= 5 { accounts[key]!.roles.insert("targeted") }
+        for (account, failed) in failures.accounts {
+            let key = AccountKey(host: account.host, name: account.user)
+            var state = AccountState()
+            state.failed = failed.count
+            state.see(failed.firstNanoseconds)
+            state.see(failed.lastNanoseconds)
+            if failed.count >= 5 || failed.sources.contains(where: { sources[$0]?.isAttacker == true }) { state.roles.insert("targeted") }
+            accounts[key] = state
         }
         var privilegedGroups: Set<String> { ["sudo", "wheel", "admin", "root", "adm"] }
         for (index, draft) in drafts.enumerated() {

@@ -44,6 +44,19 @@ final class ActivityCollector {
         var isDenied: Bool
     }
 
+    /// The previous line's host (bytes and text) and minute, so that runs of lines from one host in
+    /// one minute cost a comparison, not a hash.
+    private var previousHost: [UInt8] = []
+    private var previousHostText = "-"
+    private var previousMinute: MinuteKey?
+
+    /// Starts a chunk (the caches point into no chunk).
+    func reset() {
+        previousHost.removeAll(keepingCapacity: true)
+        previousHostText = "-"
+        previousMinute = nil
+    }
+
     func collect(record: LogRecord, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, offset: Int64, rollovers: Int,
                  activities: inout [ActivityDraft], tallies: inout [TallyKey: Int], coverage: inout [String: ChunkCoverage], nulLines: inout NulLineCount?) {
         if line.first == 0 {
@@ -53,25 +66,44 @@ final class ActivityCollector {
         }
         guard record.format != .unrecognised else { return }
         let instant = RecordTime.instant(of: record, line: line)
-        let host = record.header.host.map { ActivityExtractor.escapedTextOf(UnsafeBufferPointer(rebasing: line[$0])) } ?? "-"
+        var isSameHost = false
+        if let range = record.header.host {
+            let bytes = UnsafeBufferPointer(rebasing: line[range])
+            isSameHost = bytes.elementsEqual(previousHost)
+            if !isSameHost {
+                previousHost = Array(bytes)
+                previousHostText = ActivityExtractor.escapedTextOf(bytes)
+            }
+        } else {
+            isSameHost = previousHost.isEmpty && previousHostText == "-"
+            if !isSameHost {
+                previousHost.removeAll(keepingCapacity: true)
+                previousHostText = "-"
+            }
+        }
+        if !isSameHost { previousMinute = nil }
+        let host = previousHostText
         if let instant {
-            var entry = coverage[host] ?? ChunkCoverage()
-            entry.lines += 1
+            let minute: MinuteKey
             switch instant {
             case .exact(let nanoseconds):
-                entry.minutes.insert(MinuteKey(value: nanoseconds / 60_000_000_000, isLocal: false, rollovers: 0, year: 0))
+                minute = MinuteKey(value: nanoseconds / 60_000_000_000, isLocal: false, rollovers: 0, year: 0)
             case .local(let civil):
                 let value = Int64(civil.month * 1_000_000 + civil.day * 10_000 + civil.hour * 100 + civil.minute)
-                entry.minutes.insert(MinuteKey(value: value, isLocal: true, rollovers: rollovers, year: civil.year ?? 0))
+                minute = MinuteKey(value: value, isLocal: true, rollovers: rollovers, year: civil.year ?? 0)
             }
-            coverage[host] = entry
+            if minute == previousMinute {
+                coverage[host]!.lines += 1
+            } else {
+                coverage[host, default: ChunkCoverage()].lines += 1
+                coverage[host]!.minutes.insert(minute)
+                previousMinute = minute
+            }
         }
         guard let kind = extractor.activity(of: record, line: line) else { return }
-        var activity = extractor.fill(kind, record: record, line: line)
-        activity.line = lineNumber
-        activity.offset = offset
-        activity.text = ActivityExtractor.escapedTextOf(line)
-        if activity.isTally {
+        let isTally = kind == .loginFailed || kind == .invalidUser
+        var activity = isTally ? extractor.tally(kind, record: record, line: line) : extractor.fill(kind, record: record, line: line)
+        if isTally {
             let key = TallyKey(kind: kind, host: activity.host, source: activity.source, user: activity.user, isDenied: activity.isDenied)
             if let index = tallies[key] {
                 activities[index].activity.count += activity.count
@@ -81,6 +113,9 @@ final class ActivityCollector {
             }
             tallies[key] = activities.count
         }
+        activity.line = lineNumber
+        activity.offset = offset
+        activity.text = ActivityExtractor.escapedTextOf(line)
         activities.append(ActivityDraft(activity: activity, instant: instant, rollovers: rollovers, lastInstant: instant, lastRollovers: rollovers))
     }
 }

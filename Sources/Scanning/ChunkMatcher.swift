@@ -176,6 +176,7 @@ final class ChunkMatcher {
     /// Reads every line for the report's sessions, entities and coverage.
     private func collectActivities(_ chunk: Chunk, buffer: UnsafeBufferPointer<UInt8>, result: inout ChunkResult) {
         tallies.removeAll(keepingCapacity: true)
+        activityCollector.reset()
         var rolloverIndex = 0
         let rolloverLines = result.summary.rolloverLines
         for lineIndex in 0..<lineStarts.count {

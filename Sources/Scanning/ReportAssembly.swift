@@ -59,9 +59,15 @@ public enum ReportAssembly {
                                               exposureCategory: correlation.exposure?.category, sensitiveCaptures: [:])
         }
         let matches = Dictionary(outcome.statistics.map { ($0.id, $0.matches) }, uniquingKeysWith: +)
-        let input = AnalysisInput(paths: outcome.paths, activities: filter.isActive ? outcome.activities.filter(filter.admits) : outcome.activities,
+        var input = AnalysisInput(paths: outcome.paths, activities: filter.isActive ? outcome.activities.filter(filter.admits) : outcome.activities,
                                   findings: findings, rules: facts, matches: matches, evidence: outcome.evidence,
                                   coverage: outcome.coverage, nulLines: outcome.nulLines)
+        input.failures = outcome.failures
+        if !filter.hosts.isEmpty {
+            input.failures.accounts = input.failures.accounts.filter { filter.hosts.contains($0.key.host) }
+            input.failures.sources = input.failures.sources.filter { !$0.value.hosts.isDisjoint(with: filter.hosts) }
+            input.coverage = input.coverage.filter { filter.hosts.contains($0.host) }
+        }
         let analysis = ExposureAnalysis.analyse(input)
         report.exposure = analysis.exposure
         report.entities = analysis.entities
@@ -156,39 +162,73 @@ struct SecretScrubber {
         return (try? JSONDecoder().decode(ScanReport.self, from: Data(scrubbed))) ?? report
     }
 
-    /// Copies `json`, replacing secrets inside string values.
+    /// Copies `json`, replacing secrets inside string values. Runs of bytes are copied whole and a
+    /// string is rewritten only when it holds a secret (memchr and memcmp find both), so a report of
+    /// tens of megabytes costs milliseconds.
     func scrub(json: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
-        output.reserveCapacity(json.count)
-        var index = 0
-        var lastKey: ArraySlice<UInt8> = []
-        while index < json.count {
-            guard json[index] == UInt8(ascii: "\"") else {
-                output.append(json[index])
-                index += 1
-                continue
+        output.reserveCapacity(json.count + 1024)
+        json.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let count = buffer.count
+            var index = 0
+            var lastKeyIsBytes = false
+            while index < count {
+                // Copy up to the next quote.
+                guard let quote = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index) else {
+                    output.append(contentsOf: buffer[index..<count])
+                    break
+                }
+                let start = base.distance(to: quote.assumingMemoryBound(to: UInt8.self))
+                output.append(contentsOf: buffer[index...start])
+                // The string's end: the next quote not escaped.
+                var end = start + 1
+                while end < count && buffer[end] != UInt8(ascii: "\"") { end += buffer[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                end = min(end, count)
+                var next = end + 1
+                while next < count && (buffer[next] == 0x20 || buffer[next] == 0x0a) { next += 1 }
+                let content = UnsafeBufferPointer(rebasing: buffer[(start + 1)..<end])
+                if next < count && buffer[next] == UInt8(ascii: ":") {
+                    lastKeyIsBytes = content.elementsEqual("bytes".utf8)
+                    output.append(contentsOf: content)
+                } else if lastKeyIsBytes, let decoded = Data(base64Encoded: Data(content)) {
+                    var bytes = Array(decoded)
+                    for secret in secrets where Self.contains(bytes, secret.raw) {
+                        bytes = Redaction.replacingOccurrences(of: secret.raw, in: bytes, with: secret.marker)
+                    }
+                    output.append(contentsOf: Data(bytes).base64EncodedString().utf8)
+                } else if secrets.contains(where: { Self.contains(content, $0.escaped) }) {
+                    var value = Array(content)
+                    for secret in secrets where Self.contains(value, secret.escaped) {
+                        value = Redaction.replacingOccurrences(of: secret.escaped, in: value, with: secret.marker)
+                    }
+                    output.append(contentsOf: value)
+                } else {
+                    output.append(contentsOf: content)
+                }
+                if end < count { output.append(UInt8(ascii: "\"")) }
+                index = end + 1
             }
-            var end = index + 1
-            while end < json.count && json[end] != UInt8(ascii: "\"") { end += json[end] == UInt8(ascii: "\\") ? 2 : 1 }
-            let content = json[(index + 1)..<min(end, json.count)]
-            var next = end + 1
-            while next < json.count && (json[next] == 0x20 || json[next] == 0x0a) { next += 1 }
-            output.append(UInt8(ascii: "\""))
-            if next < json.count && json[next] == UInt8(ascii: ":") {
-                lastKey = content
-                output.append(contentsOf: content)
-            } else if lastKey.elementsEqual("bytes".utf8), let decoded = Data(base64Encoded: Data(content)) {
-                var bytes = Array(decoded)
-                for secret in secrets { bytes = Redaction.replacingOccurrences(of: secret.raw, in: bytes, with: secret.marker) }
-                output.append(contentsOf: Data(bytes).base64EncodedString().utf8)
-            } else {
-                var value = Array(content)
-                for secret in secrets { value = Redaction.replacingOccurrences(of: secret.escaped, in: value, with: secret.marker) }
-                output.append(contentsOf: value)
-            }
-            output.append(UInt8(ascii: "\""))
-            index = end + 1
         }
         return output
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        haystack.withUnsafeBufferPointer { contains($0, needle) }
+    }
+
+    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
+        return needle.withUnsafeBufferPointer { pattern in
+            var index = 0
+            let last = haystack.count - needle.count
+            while index <= last {
+                guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
+                let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + position, pattern.baseAddress!, needle.count) == 0 { return true }
+                index = position + 1
+            }
+            return false
+        }
     }
 }

@@ -44,6 +44,12 @@ final class ResultMerger: @unchecked Sendable {
 
     /// This file's activities and coverage, placed in time when the file is complete.
     private var fileActivities: [ActivityDraft] = []
+    /// This file's failed-login tallies, one per (kind, host, source, user): a brute force of millions
+    /// of lines keeps one entry per name tried.
+    private var fileTallies: [ActivityCollector.TallyKey: ActivityDraft] = [:]
+    private var fileTallyOrder: [ActivityCollector.TallyKey] = []
+    /// The whole scan's failed logins, summed per source and account.
+    private var failures = FailureSummary()
     private var fileCoverage: [String: ChunkCoverage] = [:]
     private var fileNulLines: NulLineCount?
     /// The whole scan's, placed in time.
@@ -130,7 +136,21 @@ final class ResultMerger: @unchecked Sendable {
             draft.rollovers += rolloversBeforeChunk
             draft.lastRollovers += rolloversBeforeChunk
             draft.activity.fileIndex = nextFile
-            fileActivities.append(draft)
+            guard draft.activity.isTally else {
+                fileActivities.append(draft)
+                continue
+            }
+            let activity = draft.activity
+            let key = ActivityCollector.TallyKey(kind: activity.kind, host: activity.host, source: activity.source, user: activity.user, isDenied: activity.isDenied)
+            if var existing = fileTallies[key] {
+                existing.activity.count += activity.count
+                existing.lastInstant = draft.lastInstant
+                existing.lastRollovers = draft.lastRollovers
+                fileTallies[key] = existing
+            } else {
+                fileTallies[key] = draft
+                fileTallyOrder.append(key)
+            }
         }
         for (host, coverage) in result.coverage {
             var entry = fileCoverage[host] ?? ChunkCoverage()
@@ -341,6 +361,21 @@ final class ResultMerger: @unchecked Sendable {
 
     /// Places the file's activities and coverage minutes in time (the time window applies to activities).
     private func placeActivitiesAndCoverage(endYear: Int?, rollovers fileRollovers: Int, path: String) {
+        for key in fileTallyOrder {
+            let draft = fileTallies[key]!
+            guard let first = placed(draft.instant, rollovers: draft.rollovers, endYear: endYear, fileRollovers: fileRollovers) else {
+                activitiesWithoutTime += draft.activity.count
+                continue
+            }
+            let last = placed(draft.lastInstant, rollovers: draft.lastRollovers, endYear: endYear, fileRollovers: fileRollovers) ?? first
+            guard isInsideTimeWindow(first) || isInsideTimeWindow(last) else { continue }
+            var activity = draft.activity
+            activity.nanoseconds = first
+            activity.lastNanoseconds = last
+            failures.add(activity)
+        }
+        fileTallies.removeAll()
+        fileTallyOrder.removeAll()
         for draft in fileActivities {
             guard let nanoseconds = placed(draft.instant, rollovers: draft.rollovers, endYear: endYear, fileRollovers: fileRollovers) else {
                 activitiesWithoutTime += 1
@@ -358,17 +393,26 @@ final class ResultMerger: @unchecked Sendable {
             var accumulator = coverageSeries[key] ?? CoverageAccumulator(host: host, source: source)
             accumulator.files.insert(nextFile)
             accumulator.lines += coverage.lines
+            // Minutes of one local hour share its UTC offset: place each hour once.
+            var hours: [MinuteKey: Int64?] = [:]
             for minute in coverage.minutes {
                 if !minute.isLocal {
                     accumulator.minutes.insert(minute.value)
                     continue
                 }
-                let value = Int(minute.value)
-                let civil = CivilTime(year: minute.year == 0 ? nil : minute.year, month: value / 1_000_000, day: value / 10_000 % 100,
-                                      hour: value / 100 % 100, minute: value % 100, second: 0)
-                if let nanoseconds = placed(.local(civil), rollovers: minute.rollovers, endYear: endYear, fileRollovers: fileRollovers) {
-                    accumulator.minutes.insert(nanoseconds / 60_000_000_000)
+                var hour = minute
+                hour.value = minute.value / 100
+                let base: Int64?
+                if let cached = hours[hour] {
+                    base = cached
+                } else {
+                    let value = Int(hour.value)
+                    let civil = CivilTime(year: minute.year == 0 ? nil : minute.year, month: value / 10_000, day: value / 100 % 100,
+                                          hour: value % 100, minute: 0, second: 0)
+                    base = placed(.local(civil), rollovers: minute.rollovers, endYear: endYear, fileRollovers: fileRollovers).map { $0 / 60_000_000_000 }
+                    hours[hour] = base
                 }
+                if let base { accumulator.minutes.insert(base + minute.value % 100) }
             }
             coverageSeries[key] = accumulator
         }
@@ -441,6 +485,7 @@ final class ResultMerger: @unchecked Sendable {
             warnings.append("\(activitiesWithoutTime) login, session or command lines have no usable time stamp and were left out of sessions and entities")
         }
         var outcome = ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
+        outcome.failures = failures
         outcome.activities = activities.sorted { ($0.nanoseconds, $0.fileIndex, $0.line) < ($1.nanoseconds, $1.fileIndex, $1.line) }
         outcome.coverage = coverageSeries.values.map { CoverageSeries(host: $0.host, source: $0.source, files: $0.files.sorted(), lines: $0.lines, minutes: $0.minutes.sorted()) }
             .sorted { ($0.host, $0.source) < ($1.host, $1.source) }

@@ -255,6 +255,8 @@ public struct ScanOutcome: Sendable {
     public var paths: [String] = []
     /// Logins, sessions, commands, transfers and account changes, placed in time, in time order.
     public var activities: [Activity] = []
+    /// Failed logins summed per source and account.
+    public var failures = FailureSummary()
     /// Minutes with lines per host and log source.
     public var coverage: [CoverageSeries] = []
     /// Per file index: lines beginning with NUL bytes.
