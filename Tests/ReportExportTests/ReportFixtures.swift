@@ -17,10 +17,13 @@ enum ReportFixtures {
     }
 
     static func finding(_ rule: FindingRule, _ evidence: [EvidenceLocation], fields: [String: String] = ["user": "root"]) -> Finding {
-        Finding(rule: rule, fields: fields,
+        var finding = Finding(rule: rule, fields: fields,
                 time: FindingTime(text: "Mar  7 10:00:21", utc: "2025-03-07T10:00:21Z", yearSource: "in-line", zoneSource: "assumed-utc",
                                   isAmbiguous: nil, confidence: "low"),
                 evidence: evidence, isFromDamagedData: nil)
+        // A report's finding ids are 16 hex digits (the scan derives them; here the line is enough).
+        finding.id = String(repeating: "0", count: 12) + String(format: "%04x", (evidence.first?.line ?? 0) * 16 + rule.id.count % 16)
+        return finding
     }
 
     /// Two evidence files (one with a space and a colon in its name, one absolute), five findings over
