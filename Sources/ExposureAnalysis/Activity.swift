@@ -25,6 +25,8 @@ public struct Activity: Sendable {
         case fileOpened, fileClosed, fileRemoved, fileRenamed
         /// sudo `COMMAND=`, su `(to X) Y on TTY`.
         case sudoCommand, suSwitch
+        /// auditd `EXECVE`: a program run, with its login session (`ses`) from the event's `SYSCALL` record.
+        case auditCommand
         /// useradd `new user`, usermod/gpasswd `add 'X' to group 'Y'`, `password changed for X`, `delete user`.
         case accountCreated, groupMemberAdded, passwordChanged, accountDeleted
 

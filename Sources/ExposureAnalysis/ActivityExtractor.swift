@@ -11,10 +11,46 @@ public final class ActivityExtractor {
     private static let names: [String: FieldName] = Dictionary(uniqueKeysWithValues: [
         "message", "user", "src_ip", "src_host", "src_port", "auth_method", "key_fingerprint", "pam_service", "pam_type",
         "session_id", "file_path", "new_path", "flags", "bytes_read", "bytes_written", "USER", "COMMAND", "target_user",
-        "group", "host", "program", "pid",
+        "group", "host", "program", "pid", "ses", "argc", "AUID", "auid", "EUID", "euid",
     ].map { ($0, FieldName($0)) })
 
     public init() {}
+
+    /// The other records of the auditd event of the line being read (its `SYSCALL` record holds `ses`).
+    public var auditEventSiblings: [UnsafeBufferPointer<UInt8>] {
+        get { fields.auditEventSiblings }
+        set { fields.auditEventSiblings = newValue }
+    }
+
+    /// True for an auditd `EXECVE` record (the caller then sets ``auditEventSiblings``).
+    public static func isExecveRecord(_ record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard record.format == .auditd else { return false }
+        let marker = Array("type=EXECVE ".utf8)
+        if line.count > marker.count && line.prefix(marker.count).elementsEqual(marker) { return true }
+        // `node=HOST type=EXECVE …`
+        return line.count < 300 ? contains(line, Array(" type=EXECVE ".utf8)) : contains(UnsafeBufferPointer(rebasing: line[0..<300]), Array(" type=EXECVE ".utf8))
+    }
+
+    /// An auditd `EXECVE` record as a command of login session `ses`: the arguments joined by spaces
+    /// (at most 64), the user from `AUID` (or `auid`). Nil when the event has no login session
+    /// (`ses=4294967295`, daemons and cron jobs started outside one).
+    public func auditCommand(record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> Activity? {
+        fields.reset()
+        guard let session = text("ses", record, line), session != "4294967295", session != "-1" else { return nil }
+        let count = min(64, text("argc", record, line).flatMap { Int($0) } ?? 0)
+        var arguments: [String] = []
+        for index in 0..<count {
+            guard let argument = text("a\(index)", record, line) else { break }
+            arguments.append(argument)
+        }
+        guard !arguments.isEmpty else { return nil }
+        var activity = Activity(kind: .auditCommand, host: text("host", record, line) ?? "-", program: "auditd")
+        activity.sessionNumber = session
+        activity.user = text("AUID", record, line) ?? text("auid", record, line)
+        activity.command = arguments.joined(separator: " ")
+        activity.target = text("EUID", record, line) ?? text("euid", record, line)
+        return activity
+    }
 
     /// The activity of `record`, without its place and time (the caller sets them).
     public func activity(of record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> Activity.Kind? {
@@ -100,6 +136,8 @@ public final class ActivityExtractor {
         case .groupMemberAdded:
             activity.user = text("user", record, line)
             activity.target = text("group", record, line)
+        case .auditCommand:
+            break
         }
         return activity
     }
@@ -151,7 +189,7 @@ public final class ActivityExtractor {
     }
 
     private func value(_ name: String, _ record: LogRecord, _ line: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard let field = Self.names[name], let value = fields.value(of: field, in: record, line: line) else { return nil }
+        guard let field = Self.names[name] ?? Optional(FieldName(name)), let value = fields.value(of: field, in: record, line: line) else { return nil }
         return fields.bytes(of: value, line: line)
     }
 

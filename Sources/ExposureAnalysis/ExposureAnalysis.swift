@@ -133,7 +133,7 @@ public enum ExposureAnalysis {
 
     static func loginSession(_ draft: SessionBuilder.Draft, isMalicious: Bool, paths: [String]) -> LoginSession {
         let commands = draft.commands.map { command in
-            SessionCommand(time: ISOTime.text(nanoseconds: command.nanoseconds), via: command.kind == .suSwitch ? "su" : "sudo",
+            SessionCommand(time: ISOTime.text(nanoseconds: command.nanoseconds), via: command.kind == .suSwitch ? "su" : command.kind == .auditCommand ? "auditd" : "sudo",
                            runAs: command.target, command: command.command ?? "", isDenied: command.isDenied, evidence: location(command, paths: paths))
         }
         let files = draft.files.map { file -> SessionFile in
@@ -325,7 +325,8 @@ public enum ExposureAnalysis {
                 add(file, kind: kind, summary: "\(file.path ?? "?"): \(read) bytes read, \(written) bytes written over sftp (session \(id))", user: draft.user, source: draft.source)
             }
             for command in draft.commands where (findingsByLine[SessionBuilder.LineKey(fileIndex: command.fileIndex, line: command.line)] ?? []).isEmpty {
-                add(command, kind: "command", summary: "\(command.kind == .suSwitch ? "su" : "sudo"): \(command.command ?? "")", user: draft.user, source: draft.source)
+                let via = command.kind == .suSwitch ? "su" : command.kind == .auditCommand ? "auditd" : "sudo"
+                add(command, kind: "command", summary: "\(via): \(command.command ?? "")", user: draft.user, source: draft.source)
             }
             if let last = draft.last {
                 add(last, kind: "logout", summary: "\(draft.user) logged out of \(draft.host) (session \(id))", user: draft.user, source: draft.source)

@@ -6,6 +6,7 @@
 /// - systemd-logind `New session N of user U` attaches to the newest session of U on the host without
 ///   a logind number, opened at most 60 s before; `Removed session N` ends it;
 /// - sudo and su commands attach to the newest open session of their invoking user on the host;
+///   auditd `EXECVE` records attach by their `ses` (logind's session number);
 /// - sftp-server `session opened for local user U from [A]` attaches its own pid to the newest open
 ///   session of U from A; that pid's `open`/`close`/`remove`/`rename` lines become the session's files;
 /// - `pam_unix(sshd:session): session closed`, `Disconnected from user` or logind's `Removed session`
@@ -95,6 +96,21 @@ struct SessionBuilder {
             close(index, by: activity)
         case .sudoCommand, .suSwitch:
             guard let user = activity.user, let index = openByUser[key(host, user)]?.last else {
+                unattached.append(activity)
+                return
+            }
+            drafts[index].commandsTotal += 1
+            if drafts[index].commands.count < Self.maximumCommandsKept { drafts[index].commands.append(activity) }
+            drafts[index].lines.insert(LineKey(fileIndex: activity.fileIndex, line: activity.line))
+        case .auditCommand:
+            // auditd's `ses` is logind's session number; a record without `node=` names no host.
+            guard let number = activity.sessionNumber else { return }
+            var index = byLogind[key(host, number)]
+            if index == nil && host == "-" {
+                let candidates = byLogind.filter { $0.key.hasSuffix("\u{0}" + number) }.map(\.value)
+                if candidates.count == 1 { index = candidates[0] }
+            }
+            guard let index else {
                 unattached.append(activity)
                 return
             }

@@ -315,10 +315,10 @@ public struct LoginSession: Codable, Sendable, Equatable {
     }
 }
 
-/// A command run in a session (sudo or su).
+/// A command run in a session (sudo, su, or an auditd `EXECVE` of the session's `ses`).
 public struct SessionCommand: Codable, Sendable, Equatable {
     public var time: String?
-    /// `sudo` or `su`.
+    /// `sudo`, `su` or `auditd`.
     public var via: String
     /// The account it ran as.
     public var runAs: String?

@@ -57,6 +57,9 @@ final class ActivityCollector {
         previousMinute = nil
     }
 
+    /// The other records of the auditd event of an `EXECVE` line, set by the caller before ``collect``.
+    var auditEventSiblings: [UnsafeBufferPointer<UInt8>] = []
+
     func collect(record: LogRecord, line: UnsafeBufferPointer<UInt8>, lineNumber: Int, offset: Int64, rollovers: Int,
                  activities: inout [ActivityDraft], tallies: inout [TallyKey: Int], coverage: inout [String: ChunkCoverage], nulLines: inout NulLineCount?) {
         if line.first == 0 {
@@ -99,6 +102,16 @@ final class ActivityCollector {
                 coverage[host]!.minutes.insert(minute)
                 previousMinute = minute
             }
+        }
+        if ActivityExtractor.isExecveRecord(record, line: line) {
+            extractor.auditEventSiblings = auditEventSiblings
+            defer { extractor.auditEventSiblings = [] }
+            guard var activity = extractor.auditCommand(record: record, line: line) else { return }
+            activity.line = lineNumber
+            activity.offset = offset
+            activity.text = ActivityExtractor.escapedTextOf(line)
+            activities.append(ActivityDraft(activity: activity, instant: instant, rollovers: rollovers, lastInstant: instant, lastRollovers: rollovers))
+            return
         }
         guard let kind = extractor.activity(of: record, line: line) else { return }
         let isTally = kind == .loginFailed || kind == .invalidUser

@@ -184,10 +184,17 @@ final class ChunkMatcher {
             let range = chunk.contentRange(ofLine: lineIndex, lineStarts: lineStarts)
             let line = UnsafeBufferPointer(rebasing: buffer[range])
             guard !line.isEmpty else { continue }
-            activityCollector.collect(record: record(lineIndex, line: line), line: line, lineNumber: chunk.firstLineNumber + lineIndex,
+            let lineRecord = record(lineIndex, line: line)
+            if ActivityExtractor.isExecveRecord(lineRecord, line: line) {
+                collectAuditEvent(around: lineIndex, chunk: chunk, buffer: buffer)
+                activityCollector.auditEventSiblings = evaluator.fields.auditEventSiblings
+            }
+            defer { activityCollector.auditEventSiblings = [] }
+            activityCollector.collect(record: lineRecord, line: line, lineNumber: chunk.firstLineNumber + lineIndex,
                                       offset: chunk.evidenceOffset(ofLine: lineIndex, at: range.lowerBound), rollovers: rolloverIndex,
                                       activities: &result.activities, tallies: &tallies, coverage: &result.coverage, nulLines: &result.nulLines)
         }
+        evaluator.fields.auditEventSiblings.removeAll(keepingCapacity: true)
     }
 
     /// Sets the evaluator's audit event to the other records around line `index` that share its

@@ -115,4 +115,30 @@ struct SessionJoinTests {
         #expect(report.findings.allSatisfy { $0.fields["host"] == "h2" })
         #expect(report.summary.warnings.contains { $0.contains("findings filtered: host in h2") })
     }
+
+    @Test("auditd EXECVE records join the session whose logind number is their ses")
+    func auditCommands() throws {
+        let folder = try ExposureFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data("""
+            Apr  2 09:00:00 h3 sshd[900]: Accepted password for eve from 192.0.2.50 port 50900 ssh2
+            Apr  2 09:00:00 h3 sshd[900]: pam_unix(sshd:session): session opened for user eve(uid=1005) by (uid=0)
+            Apr  2 09:00:00 h3 systemd-logind[500]: New session 12 of user eve.
+            Apr  2 09:05:00 h3 sshd[900]: pam_unix(sshd:session): session closed for user eve
+
+            """.utf8).write(to: folder.appendingPathComponent("auth.log"))
+        try Data("""
+            type=SYSCALL msg=audit(1743584430.100:77): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=901 pid=902 auid=1005 uid=1005 gid=1005 euid=1005 ses=12 comm="curl" exe="/usr/bin/curl" key="exec"
+            type=EXECVE msg=audit(1743584430.100:77): argc=3 a0="curl" a1="-o" a2="/tmp/x"
+            type=SYSCALL msg=audit(1743584431.100:78): arch=c000003e syscall=59 success=yes exit=0 a0=1 a1=2 a2=3 a3=0 items=2 ppid=1 pid=903 auid=4294967295 uid=0 gid=0 euid=0 ses=4294967295 comm="cron" exe="/usr/sbin/cron" key="exec"
+            type=EXECVE msg=audit(1743584431.100:78): argc=1 a0="cron"
+
+            """.utf8).write(to: folder.appendingPathComponent("audit.log"))
+        let report = ExposureFixtures.report([folder.path]) { $0.referenceDate = .init(year: 2025, month: 12, day: 31) }
+        let session = try #require(report.sessions.first { $0.user == "eve" })
+        #expect(session.logindSession == "12")
+        #expect(session.commands.map(\.command) == ["curl -o /tmp/x"])
+        #expect(session.commands.first?.via == "auditd")
+        #expect(session.commands.first?.time == "2025-04-02T09:00:30Z")
+    }
 }
