@@ -139,6 +139,6 @@ struct SessionJoinTests {
         #expect(session.logindSession == "12")
         #expect(session.commands.map(\.command) == ["curl -o /tmp/x"])
         #expect(session.commands.first?.via == "auditd")
-        #expect(session.commands.first?.time == "2025-04-02T09:00:30Z")
+        #expect(session.commands.first?.time == "2025-04-02T09:00:30.100000Z")
     }
 }
