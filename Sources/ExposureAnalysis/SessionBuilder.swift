@@ -51,6 +51,8 @@ struct SessionBuilder {
     private(set) var drafts: [Draft] = []
     private var bySSHDProcess: [String: Int] = [:]   // "host\u{0}pid"
     private var byLogind: [String: Int] = [:]        // "host\u{0}N"
+    /// Sessions with a logind number, by the number alone (for audit records that name no host).
+    private var byLogindNumber: [String: [Int]] = [:]
     private var bySFTPProcess: [String: Int] = [:]   // "host\u{0}pid"
     /// Open sessions per "host\u{0}user", newest last.
     private var openByUser: [String: [Int]] = [:]
@@ -90,9 +92,12 @@ struct SessionBuilder {
                 drafts[index].logindSession = number
                 drafts[index].lines.insert(LineKey(fileIndex: activity.fileIndex, line: activity.line))
                 byLogind[key(host, number)] = index
+                byLogindNumber[number, default: []].append(index)
             }
         case .logindRemoved:
             guard let number = activity.sessionNumber, let index = byLogind.removeValue(forKey: key(host, number)) else { return }
+            byLogindNumber[number]?.removeAll { $0 == index }
+            if byLogindNumber[number]?.isEmpty == true { byLogindNumber[number] = nil }
             close(index, by: activity)
         case .sudoCommand, .suSwitch:
             guard let user = activity.user, let index = openByUser[key(host, user)]?.last else {
@@ -106,9 +111,8 @@ struct SessionBuilder {
             // auditd's `ses` is logind's session number; a record without `node=` names no host.
             guard let number = activity.sessionNumber else { return }
             var index = byLogind[key(host, number)]
-            if index == nil && host == "-" {
-                let candidates = byLogind.filter { $0.key.hasSuffix("\u{0}" + number) }.map(\.value)
-                if candidates.count == 1 { index = candidates[0] }
+            if index == nil && host == "-", let candidates = byLogindNumber[number], candidates.count == 1 {
+                index = candidates[0]
             }
             guard let index else {
                 unattached.append(activity)

@@ -38,9 +38,11 @@ struct VerdictBuilder {
         var hosts = Set(input.coverage.map(\.host))
         hosts.formUnion(drafts.map(\.host))
         var accountVerdicts: [String: [ExposureVerdict]] = [:]
+        var sessionsByAccount: [[String]: [Int]] = [:]
+        for index in drafts.indices { sessionsByAccount[[drafts[index].host, drafts[index].user], default: []].append(index) }
         for key in accountKeys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
             let (host, user) = (key[0], key[1])
-            let indexes = drafts.indices.filter { drafts[$0].host == host && drafts[$0].user == user }
+            let indexes = sessionsByAccount[key] ?? []
             var verdict = assess(subject: VerdictSubject(kind: "account", name: user, host: host), sessions: indexes)
             if verdict.verdict == "no-evidence", let created = accountChanges.first(where: { $0.kind == .accountCreated && $0.host == host && $0.user == user }),
                let creator = maliciousSession(openAt: created.nanoseconds, host: host) {
