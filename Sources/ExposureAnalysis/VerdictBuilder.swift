@@ -22,7 +22,7 @@ struct VerdictBuilder {
     let findingTimes: [Int: Int64]
 
     static let method = [
-        "An attacker source guessed passwords (at least \(ExposureAnalysis.guessingThreshold) failed logins) before logging in, or is named as src_ip by a high or critical finding.",
+        "An attacker source has at least \(ExposureAnalysis.guessingThreshold) failed logins, the first of them before one of its logins succeeded (password guessing, then access), or is named as src_ip by a high or critical finding.",
         "A session is malicious when it comes from an attacker source, raises a high finding on its own lines, or is a login of the same user on another host while a malicious session is open (lateral movement).",
         "confirmed: a malicious session read or took files (sftp close with bytes read, or open for reading). likely: a malicious session raised a collection or exfiltration finding without byte-level proof. possible: a malicious session, no data evidence. no-evidence: sessions and logs exist, none malicious. cannot-assess: no line from the host in any log for at least a day (the period is the verdict's window).",
         "Gaps: a quiet period longer than three times the source's 99th-percentile interval between minutes with lines (never under an hour) is reported in coverage; one of at least a day in every source of a host makes that period cannot-assess.",

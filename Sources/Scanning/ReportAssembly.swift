@@ -126,8 +126,8 @@ struct InvestigatorFilter {
         return true
     }
 
-    /// Activities pass the host filter; user and source filters keep sessions of those users and
-    /// addresses whole (their commands and transfers carry neither), so they apply to logins only.
+    /// Activities pass the host filter only: a session's commands and transfers name neither its user's
+    /// source nor always its user, so sessions, entities and verdicts stay whole for the hosts kept.
     func admits(_ activity: Activity) -> Bool {
         if !hosts.isEmpty && !hosts.contains(activity.host) { return false }
         return true
