@@ -173,6 +173,7 @@ struct SecretScrubber {
             let count = buffer.count
             var index = 0
             var lastKeyIsBytes = false
+            var lastKeyIsOwn = false
             while index < count {
                 // Copy up to the next quote.
                 guard let quote = memchr(base + index, Int32(UInt8(ascii: "\"")), count - index) else {
@@ -190,6 +191,10 @@ struct SecretScrubber {
                 let content = UnsafeBufferPointer(rebasing: buffer[(start + 1)..<end])
                 if next < count && buffer[next] == UInt8(ascii: ":") {
                     lastKeyIsBytes = content.elementsEqual("bytes".utf8)
+                    lastKeyIsOwn = Self.ownKeys.contains { content.elementsEqual($0) }
+                    output.append(contentsOf: content)
+                } else if lastKeyIsOwn {
+                    // Spoor's own identifiers and hashes: hex that a hex-looking secret could occur in.
                     output.append(contentsOf: content)
                 } else if lastKeyIsBytes, let decoded = Data(base64Encoded: Data(content)) {
                     var bytes = Array(decoded)
@@ -212,6 +217,11 @@ struct SecretScrubber {
         }
         return output
     }
+
+    /// Keys whose values Spoor makes itself (ids, hashes, enumerations): never evidence text, never
+    /// scrubbed (a secret of hex digits could otherwise rewrite a finding id or a SHA-256).
+    static let ownKeys: [[UInt8]] = ["id", "finding_id", "finding_ids", "sha256", "schema", "version", "level", "confidence",
+                                     "verdict", "kind", "status", "compression", "rule"].map { Array($0.utf8) }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         haystack.withUnsafeBufferPointer { contains($0, needle) }
