@@ -9,7 +9,8 @@ import Darwin
 /// Contract: directories are walked recursively with entries sorted by their byte-wise name, so the
 /// order never depends on the filesystem; symbolic links to files are followed, links to directories are
 /// followed once (a directory already on the current path is a *loop* and reported); sockets, FIFOs and
-/// devices are reported and skipped; `-` is standard input. Nothing is opened for writing.
+/// devices are reported and skipped; `-` is standard input. Nothing is opened for writing. A file whose
+/// content is an archive is followed by its members (see ``ArchiveListing``).
 public enum EvidenceDiscovery {
     /// The files to scan, in scan order, and what could not be taken (one problem per path).
     public struct Result: Sendable {
@@ -50,6 +51,8 @@ public enum EvidenceDiscovery {
             // The same file reached twice (a link, or a path given twice) is scanned once.
             if seen.insert(key).inserted {
                 result.files.append(EvidenceFile(displayPath: display, filesystemPath: path))
+                // An archive (told by content) is followed by its members.
+                ArchiveListing.expand(&result.files, index: result.files.count - 1)
             }
             return
         }

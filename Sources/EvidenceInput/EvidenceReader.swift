@@ -3,13 +3,16 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ArchiveCodec
 import Crypto
 import ZlibCodec
 
-/// Reads one evidence file read-only and hands out its decompressed bytes, hashing what is stored.
+/// Reads one evidence file (or an archive member's bytes) read-only and hands out its decompressed
+/// bytes, hashing what is stored.
 ///
 /// Contract:
-/// - The file is opened `O_RDONLY` and never written; nothing is created beside it.
+/// - The file is opened `O_RDONLY` and never written; nothing is created beside it. An archive member
+///   is streamed from its archive (``init(member:source:readSize:)``), never extracted.
 /// - Compression is detected from the first bytes (gzip `1f 8b`), never from the name.
 /// - ``read(into:)`` returns decompressed bytes until it returns 0 at the end. On damage it first returns
 ///   every byte decoded before the damage, then throws ``InputError``; later calls return 0.
@@ -30,6 +33,8 @@ public final class EvidenceReader {
     public var trailingGarbageBytes: Int { decoder?.trailingGarbageBytes ?? 0 }
 
     private let descriptor: Int32
+    /// The archive member's bytes, for a member; nil for a file or standard input.
+    private let memberSource: (any ArchiveByteSource)?
     private var hasher = SHA256()
     private var decoder: GzipDecoder?
     private var rawBuffer: [UInt8]
@@ -42,8 +47,11 @@ public final class EvidenceReader {
     /// Opens `file` for reading (standard input when it has no path).
     public init(file: EvidenceFile, readSize: Int = 1 << 20) throws(InputError) {
         self.file = file
+        memberSource = nil
         rawBuffer = [UInt8](repeating: 0, count: max(readSize, 4096))
-        if let path = file.filesystemPath {
+        if file.member != nil {
+            throw .unreadable(path: file.displayPath, reason: "an archive member is read from its archive, not opened")
+        } else if let path = file.filesystemPath {
             let opened = open(path, O_RDONLY | O_CLOEXEC)
             guard opened >= 0 else { throw .unreadable(path: file.displayPath, reason: String(cString: strerror(errno))) }
             descriptor = opened
@@ -52,8 +60,16 @@ public final class EvidenceReader {
         }
     }
 
+    /// Reads an archive member's bytes from `source` (the member of the archive being walked).
+    init(member file: EvidenceFile, source: any ArchiveByteSource, readSize: Int = 1 << 20) {
+        self.file = file
+        memberSource = source
+        descriptor = -1
+        rawBuffer = [UInt8](repeating: 0, count: max(readSize, 4096))
+    }
+
     deinit {
-        if descriptor != STDIN_FILENO { close(descriptor) }
+        if descriptor >= 0 && descriptor != STDIN_FILENO { close(descriptor) }
     }
 
     /// Fills `buffer` with decompressed bytes; 0 means the end of the evidence.
@@ -164,6 +180,29 @@ public final class EvidenceReader {
 
     private func readMore() throws(InputError) {
         while rawEnd < rawBuffer.count {
+            if let memberSource {
+                let result: Result<Int, ArchiveError> = rawBuffer.withUnsafeMutableBytes { raw in
+                    do throws(ArchiveError) {
+                        return .success(try memberSource.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[rawEnd...])))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                switch result {
+                case .success(let count):
+                    if count == 0 { isAtStoredEnd = true; return }
+                    rawBuffer.withUnsafeBytes { raw in
+                        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[rawEnd..<(rawEnd + count)]))
+                    }
+                    rawEnd += count
+                    storedBytes += Int64(count)
+                    return
+                case .failure(let error):
+                    isAtStoredEnd = true
+                    throw .damaged(path: file.displayPath, reason: "archive: \(error.description)", storedOffset: storedBytes,
+                                   decompressedOffset: decompressedBytes, isChecksumFailure: false)
+                }
+            }
             let count = rawBuffer.withUnsafeMutableBytes { raw in
                 Glibc.read(descriptor, raw.baseAddress! + rawEnd, raw.count - rawEnd)
             }
