@@ -71,12 +71,9 @@ public enum ArchiveListing {
                 let index = files.count
                 var file = EvidenceFile(displayPath: container + "!" + member.name, filesystemPath: nil)
                 let source = ArchiveMemberSource(archive: reader, hashes: false)
-                var nested: ArchiveReader?
-                do {
-                    nested = try ArchiveReader(source: source)
-                } catch {
-                    if let failure = source.containerFailure { throw failure }
-                }
+                // Is the member an archive itself? (A failure of the outer archive here still lists the
+                // member: its bytes before the damage are scanned.)
+                let nested = try? ArchiveReader(source: source)
                 file.member = ArchiveMemberOrigin(containerIndex: containerIndex, name: member.name, modificationTime: member.modificationTime,
                                                   leadingBytes: source.leadingBytes, depth: depth)
                 if let nested {
