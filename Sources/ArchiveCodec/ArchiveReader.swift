@@ -77,12 +77,29 @@ public final class ArchiveReader {
     private var isAtEnd = false
 
     /// Opens `source` and reads the first header, to know it is an archive.
-    public init(source: any ArchiveByteSource, readSize: Int = 256 * 1024) throws(ArchiveError) {
+    public convenience init(source: any ArchiveByteSource, readSize: Int = 256 * 1024) throws(ArchiveError) {
+        try self.init(source: source, readSize: readSize, isRawStream: false)
+    }
+
+    /// Opens `source` as one compressed stream (a lone `.bz2`, `.xz`, `.zst`, … file: no container):
+    /// ``read(into:)`` then returns its decompressed bytes. Throws ``ArchiveError/notAnArchive`` when
+    /// no compression filter recognises the bytes.
+    public static func compressedStream(source: any ArchiveByteSource, readSize: Int = 256 * 1024) throws(ArchiveError) -> ArchiveReader {
+        let reader = try ArchiveReader(source: source, readSize: readSize, isRawStream: true)
+        guard !reader.filterNames.isEmpty else { throw .notAnArchive }
+        return reader
+    }
+
+    private init(source: any ArchiveByteSource, readSize: Int, isRawStream: Bool) throws(ArchiveError) {
         guard let handle = archive_read_new() else { throw .failed("libarchive: out of memory") }
         self.handle = handle
         context = SourceContext(source: source, readSize: readSize)
         archive_read_support_filter_all(handle)
-        archive_read_support_format_all(handle)
+        if isRawStream {
+            archive_read_support_format_raw(handle)
+        } else {
+            archive_read_support_format_all(handle)
+        }
         archive_read_set_callback_data(handle, Unmanaged.passUnretained(context).toOpaque())
         archive_read_set_read_callback(handle) { _, client, buffer in
             let context = Unmanaged<SourceContext>.fromOpaque(client!).takeUnretainedValue()
@@ -101,16 +118,17 @@ public final class ArchiveReader {
             }
         }
         guard archive_read_open1(handle) == ARCHIVE_OK else {
-            throw context.error ?? .notAnArchive
+            throw isRawStream ? failure() : context.error ?? .notAnArchive
         }
         do throws(ArchiveError) {
             firstMember = try readHeader()
         } catch {
-            if context.error == nil { throw .notAnArchive }
+            // No format knows the bytes; but a lone compressed stream failing is damage, said as such.
+            if context.error == nil && !isRawStream { throw .notAnArchive }
             throw error
         }
         let base = archive_format(handle) & ARCHIVE_FORMAT_BASE_MASK
-        if base == ARCHIVE_FORMAT_EMPTY || base == ARCHIVE_FORMAT_RAW { throw .notAnArchive }
+        if base == ARCHIVE_FORMAT_EMPTY || (base == ARCHIVE_FORMAT_RAW && !isRawStream) { throw .notAnArchive }
     }
 
     deinit {

@@ -8,6 +8,8 @@ import CArchive
 public final class ArchiveWriter {
     public enum Format: Sendable {
         case tar, zip, sevenZip, cpio
+        /// No container: one file's bytes through the filter (a lone `.xz`, `.bz2`, `.zst`); add one file only.
+        case raw
     }
 
     public enum Filter: Sendable {
@@ -26,6 +28,7 @@ public final class ArchiveWriter {
         case .zip: archive_write_set_format_zip(handle)
         case .sevenZip: archive_write_set_format_7zip(handle)
         case .cpio: archive_write_set_format_cpio_newc(handle)
+        case .raw: archive_write_set_format_raw(handle)
         }
         switch filter {
         case .none: break

@@ -13,7 +13,8 @@ import ZlibCodec
 /// Contract:
 /// - The file is opened `O_RDONLY` and never written; nothing is created beside it. An archive member
 ///   is streamed from its archive (``init(member:source:readSize:)``), never extracted.
-/// - Compression is detected from the first bytes (gzip `1f 8b`), never from the name.
+/// - Compression is detected from the first bytes (gzip `1f 8b`; bzip2 `BZh`, xz `fd 37 7a 58 5a 00`,
+///   zstd `28 b5 2f fd`, decoded by libarchive), never from the name.
 /// - ``read(into:)`` returns decompressed bytes until it returns 0 at the end. On damage it first returns
 ///   every byte decoded before the damage, then throws ``InputError``; later calls return 0.
 /// - ``finish()`` reads whatever stored bytes were not consumed, so the SHA-256 always covers the whole
@@ -37,6 +38,8 @@ public final class EvidenceReader {
     private let memberSource: (any ArchiveByteSource)?
     private var hasher = SHA256()
     private var decoder: GzipDecoder?
+    /// The libarchive decoder of a bzip2, xz or zstd stream (it pulls stored bytes through ``readStored(into:)``).
+    private var compressedStream: ArchiveReader?
     private var rawBuffer: [UInt8]
     private var rawStart = 0
     private var rawEnd = 0
@@ -76,9 +79,23 @@ public final class EvidenceReader {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if hasFailed || buffer.count == 0 { return 0 }
         if !hasSniffed { try sniff() }
+        if let compressedStream {
+            do throws(ArchiveError) {
+                let count = try compressedStream.read(into: buffer)
+                decompressedBytes += Int64(count)
+                return count
+            } catch {
+                hasFailed = true
+                throw .damaged(path: file.displayPath, reason: "\(compression.rawValue): \(error.description)", storedOffset: storedBytes,
+                               decompressedOffset: decompressedBytes, isChecksumFailure: false)
+            }
+        }
         while true {
             if rawStart == rawEnd && !isAtStoredEnd { try fillRaw() }
             switch compression {
+            case .bzip2, .xz, .zstd:
+                // Decoded through `compressedStream` above; reaching here means it failed to start.
+                return 0
             case .none:
                 let available = rawEnd - rawStart
                 if available == 0 { return 0 }
@@ -157,7 +174,39 @@ public final class EvidenceReader {
             do { decoder = try GzipDecoder() } catch {
                 throw .damaged(path: file.displayPath, reason: error.description, storedOffset: 0, decompressedOffset: 0, isChecksumFailure: false)
             }
+        } else if let other = Self.otherCompression(rawBuffer[rawStart..<rawEnd]) {
+            compression = other
+            do throws(ArchiveError) {
+                compressedStream = try ArchiveReader.compressedStream(source: StoredByteSource(reader: self))
+            } catch {
+                hasFailed = true
+                throw .damaged(path: file.displayPath, reason: "\(other.rawValue): \(error.description)", storedOffset: storedBytes,
+                               decompressedOffset: 0, isChecksumFailure: false)
+            }
         }
+    }
+
+    /// bzip2, xz or zstd, from the stream's magic bytes.
+    private static func otherCompression(_ head: ArraySlice<UInt8>) -> Compression? {
+        let bytes = Array(head.prefix(6))
+        if bytes.count >= 4 && bytes[0...2] == [0x42, 0x5a, 0x68] && (0x31...0x39).contains(bytes[3]) { return .bzip2 }
+        if bytes == [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] { return .xz }
+        if bytes.count >= 4 && bytes[0...3] == [0x28, 0xb5, 0x2f, 0xfd] { return .zstd }
+        return nil
+    }
+
+    /// Hands stored bytes (hashed as they are read) to the libarchive decoder of a bzip2, xz or zstd stream.
+    fileprivate func readStored(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
+        if rawStart == rawEnd {
+            if isAtStoredEnd { return 0 }
+            do throws(InputError) { try fillRaw() } catch { throw .failed(error.description) }
+        }
+        let count = min(rawEnd - rawStart, buffer.count)
+        rawBuffer.withUnsafeBytes { raw in
+            buffer.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: count)
+        }
+        rawStart += count
+        return count
     }
 
     private func compactAndFill() throws(InputError) {
@@ -226,6 +275,23 @@ public final class EvidenceReader {
 public enum Compression: String, Sendable, Codable {
     case none
     case gzip
+    case bzip2
+    case xz
+    case zstd
+}
+
+/// The stored bytes of an ``EvidenceReader``, as the source of its libarchive decoder. Holds the reader
+/// unowned: the reader owns the decoder, which owns this source.
+private final class StoredByteSource: ArchiveByteSource {
+    unowned let reader: EvidenceReader
+
+    init(reader: EvidenceReader) {
+        self.reader = reader
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
+        try reader.readStored(into: buffer)
+    }
 }
 
 /// Why evidence could not be read, or not completely. Every case names the file.

@@ -254,3 +254,66 @@ func sha256Hex(_ bytes: [UInt8]) -> String {
     try? Data(bytes).write(to: url)
     return (try? sha256sum(url.path)) ?? ""
 }
+
+@Suite("Single-file bzip2, xz and zstd")
+struct CompressedFileTests {
+    static let cases: [(ArchiveWriter.Filter, Compression)] = [(.bzip2, .bzip2), (.xz, .xz), (.zstd, .zstd)]
+
+    @Test("a lone compressed file is told by content and decoded; its hash covers the stored bytes", arguments: [0, 1, 2])
+    func decodes(_ index: Int) throws {
+        let (filter, compression) = Self.cases[index]
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        // The name says nothing about the compression.
+        let path = folder.path + "/auth.log.1"
+        let text = authLog(lines: 3000)
+        let writer = try ArchiveWriter(path: path, format: .raw, filter: filter)
+        try writer.addFile(name: "auth.log.1", bytes: text)
+        try writer.close()
+
+        let files = EvidenceDiscovery.discover([path]).files
+        #expect(files.count == 1)
+        #expect(files[0].kind == .plain, "a lone compressed stream is not an archive")
+        let reader = try EvidenceReader(file: files[0], readSize: 4096)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1000, alignment: 16)
+        defer { buffer.deallocate() }
+        var bytes: [UInt8] = []
+        while true {
+            let count = try reader.read(into: buffer)
+            if count == 0 { break }
+            bytes += buffer[0..<count]
+        }
+        #expect(reader.compression == compression)
+        #expect(bytes == text)
+        #expect(reader.finish() == (try sha256sum(path)))
+        #expect(reader.decompressedBytes == Int64(text.count))
+    }
+
+    @Test("a truncated xz file is damaged evidence, named, and still hashed whole")
+    func truncated() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/syslog.2.xz"
+        let writer = try ArchiveWriter(path: path, format: .raw, filter: .xz)
+        try writer.addFile(name: "syslog.2", bytes: incompressibleBytes(100_000))
+        try writer.close()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+        let reader = try EvidenceReader(file: EvidenceFile(displayPath: path, filesystemPath: path))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+        defer { buffer.deallocate() }
+        var failure: InputError?
+        do throws(InputError) {
+            while try reader.read(into: buffer) > 0 {}
+        } catch {
+            failure = error
+        }
+        guard case .damaged(let damagedPath, let reason, _, _, _)? = failure else {
+            Issue.record("expected damage, got \(String(describing: failure))")
+            return
+        }
+        #expect(damagedPath == path)
+        #expect(reason.hasPrefix("xz: "))
+        #expect(reader.finish() == (try sha256sum(path)))
+    }
+}
