@@ -77,20 +77,21 @@ public final class ArchiveReader {
     private var isAtEnd = false
 
     /// Opens `source` and reads the first header, to know it is an archive.
-    public convenience init(source: any ArchiveByteSource, readSize: Int = 256 * 1024) throws(ArchiveError) {
-        try self.init(source: source, readSize: readSize, isRawStream: false)
+    /// `passwords` are tried, in order, on encrypted members (zip, 7z).
+    public convenience init(source: any ArchiveByteSource, passwords: [String] = [], readSize: Int = 256 * 1024) throws(ArchiveError) {
+        try self.init(source: source, readSize: readSize, isRawStream: false, passwords: passwords)
     }
 
     /// Opens `source` as one compressed stream (a lone `.bz2`, `.xz`, `.zst`, … file: no container):
     /// ``read(into:)`` then returns its decompressed bytes. Throws ``ArchiveError/notAnArchive`` when
     /// no compression filter recognises the bytes.
     public static func compressedStream(source: any ArchiveByteSource, readSize: Int = 256 * 1024) throws(ArchiveError) -> ArchiveReader {
-        let reader = try ArchiveReader(source: source, readSize: readSize, isRawStream: true)
+        let reader = try ArchiveReader(source: source, readSize: readSize, isRawStream: true, passwords: [])
         guard !reader.filterNames.isEmpty else { throw .notAnArchive }
         return reader
     }
 
-    private init(source: any ArchiveByteSource, readSize: Int, isRawStream: Bool) throws(ArchiveError) {
+    private init(source: any ArchiveByteSource, readSize: Int, isRawStream: Bool, passwords: [String]) throws(ArchiveError) {
         guard let handle = archive_read_new() else { throw .failed("libarchive: out of memory") }
         self.handle = handle
         context = SourceContext(source: source, readSize: readSize)
@@ -100,6 +101,7 @@ public final class ArchiveReader {
         } else {
             archive_read_support_format_all(handle)
         }
+        for password in passwords { archive_read_add_passphrase(handle, password) }
         archive_read_set_callback_data(handle, Unmanaged.passUnretained(context).toOpaque())
         archive_read_set_read_callback(handle) { _, client, buffer in
             let context = Unmanaged<SourceContext>.fromOpaque(client!).takeUnretainedValue()

@@ -20,7 +20,8 @@ public final class ArchiveWriter {
     private var isClosed = false
 
     /// Creates (or replaces) the archive at `path`.
-    public init(path: String, format: Format, filter: Filter = .none) throws(ArchiveError) {
+    /// With a `password`, zip members are encrypted (traditional PKWARE encryption).
+    public init(path: String, format: Format, filter: Filter = .none, password: String? = nil) throws(ArchiveError) {
         guard let handle = archive_write_new() else { throw .failed("libarchive: out of memory") }
         self.handle = handle
         switch format {
@@ -36,6 +37,10 @@ public final class ArchiveWriter {
         case .bzip2: archive_write_add_filter_bzip2(handle)
         case .xz: archive_write_add_filter_xz(handle)
         case .zstd: archive_write_add_filter_zstd(handle)
+        }
+        if let password {
+            guard archive_write_set_options(handle, "zip:encryption=zipcrypt") == ARCHIVE_OK,
+                  archive_write_set_passphrase(handle, password) == ARCHIVE_OK else { throw failure() }
         }
         guard archive_write_open_filename(handle, path) == ARCHIVE_OK else { throw failure() }
     }

@@ -42,13 +42,14 @@ final class ArchiveFileSource: ArchiveByteSource {
 
 /// The bytes of the current member of an archive, as a source for an ``EvidenceReader`` or for the
 /// ``ArchiveReader`` of a nested archive. Keeps the first bytes (a gzip header's MTIME), optionally
-/// hashes what passes, and remembers whether the *outer* archive failed.
+/// hashes what passes, and remembers whether reading from the holding archive failed (damage there, or
+/// an encrypted member without its password: the archive's next header tells which).
 final class ArchiveMemberSource: ArchiveByteSource {
     private let archive: ArchiveReader
     private(set) var leadingBytes: [UInt8] = []
     private var hasher: SHA256?
     private(set) var bytesRead: Int64 = 0
-    /// The error of the archive holding the member (damage there, not in the member's own format).
+    /// The error the holding archive gave for this member's bytes (not the member's own format's).
     private(set) var containerFailure: ArchiveError?
 
     init(archive: ArchiveReader, hashes: Bool) {

@@ -24,20 +24,20 @@ public enum ArchiveListing {
     static let namedSkippedMembers = 20
 
     /// Lists the file at `files[index]` when it is an archive: marks it so and appends its members.
-    static func expand(_ files: inout [EvidenceFile], index: Int) {
+    static func expand(_ files: inout [EvidenceFile], index: Int, passwords: [String]) {
         guard let path = files[index].filesystemPath else { return }
         let reader: ArchiveReader
         do {
-            reader = try ArchiveReader(source: try ArchiveFileSource(path: path, displayPath: files[index].displayPath))
+            reader = try ArchiveReader(source: try ArchiveFileSource(path: path, displayPath: files[index].displayPath), passwords: passwords)
         } catch {
             // Not an archive (or unreadable: the plain reader reports that).
             return
         }
         files[index].kind = .archive(format: reader.formatName, filters: reader.filterNames)
-        list(reader, containerIndex: index, depth: 1, into: &files)
+        list(reader, containerIndex: index, depth: 1, passwords: passwords, into: &files)
     }
 
-    private static func list(_ reader: ArchiveReader, containerIndex: Int, depth: Int, into files: inout [EvidenceFile]) {
+    private static func list(_ reader: ArchiveReader, containerIndex: Int, depth: Int, passwords: [String], into files: inout [EvidenceFile]) {
         var skipped: [String] = []
         var skippedCount = 0
         var directories = 0
@@ -73,7 +73,7 @@ public enum ArchiveListing {
                 let source = ArchiveMemberSource(archive: reader, hashes: false)
                 // Is the member an archive itself? (A failure of the outer archive here still lists the
                 // member: its bytes before the damage are scanned.)
-                let nested = try? ArchiveReader(source: source)
+                let nested = try? ArchiveReader(source: source, passwords: passwords)
                 file.member = ArchiveMemberOrigin(containerIndex: containerIndex, name: member.name, modificationTime: member.modificationTime,
                                                   leadingBytes: source.leadingBytes, depth: depth)
                 if let nested {
@@ -83,12 +83,13 @@ public enum ArchiveListing {
                     } else {
                         file.kind = .archive(format: nested.formatName, filters: nested.filterNames)
                         files.append(file)
-                        list(nested, containerIndex: index, depth: depth + 1, into: &files)
+                        list(nested, containerIndex: index, depth: depth + 1, passwords: passwords, into: &files)
                     }
                 } else {
                     files.append(file)
                 }
-                if let failure = source.containerFailure { throw failure }
+                // A failure reading this member (an encrypted one without its password) may be the
+                // member's alone: the next header tells whether the archive itself is broken.
             }
         } catch {
             files[containerIndex].notes.append("archive listing stopped: \(error.description)")

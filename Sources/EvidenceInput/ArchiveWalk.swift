@@ -33,21 +33,22 @@ public struct ArchiveOutcome: Sendable {
 /// The archive file is opened `O_RDONLY`; nothing is written anywhere.
 public enum ArchiveWalk {
     /// Walks the archive at `files[archiveIndex]` (a file given as evidence) and everything in it.
-    public static func walk(_ files: [EvidenceFile], archiveIndex: Int, visitor: some ArchiveWalkVisitor) {
+    /// `passwords` are tried on encrypted members.
+    public static func walk(_ files: [EvidenceFile], archiveIndex: Int, passwords: [String] = [], visitor: some ArchiveWalkVisitor) {
         var children: [Int: [Int]] = [:]
         var index = archiveIndex + 1
         while index < files.count, let member = files[index].member {
             children[member.containerIndex, default: []].append(index)
             index += 1
         }
-        let walker = Walker(files: files, children: children, visitor: visitor)
+        let walker = Walker(files: files, children: children, passwords: passwords, visitor: visitor)
         let file = files[archiveIndex]
         visitor.opened(archiveIndex)
         var walkError: String?
         var wasOpened = false
         do {
             guard let path = file.filesystemPath else { throw ArchiveError.failed("not a file") }
-            let reader = try ArchiveReader(source: try ArchiveFileSource(path: path, displayPath: file.displayPath))
+            let reader = try ArchiveReader(source: try ArchiveFileSource(path: path, displayPath: file.displayPath), passwords: passwords)
             wasOpened = true
             walkError = walker.walkContainer(archiveIndex, reader: reader)
         } catch {
@@ -68,6 +69,7 @@ public enum ArchiveWalk {
     private struct Walker<Visitor: ArchiveWalkVisitor> {
         let files: [EvidenceFile]
         let children: [Int: [Int]]
+        let passwords: [String]
         let visitor: Visitor
 
         /// Reads the members of the archive at `containerIndex`; returns why it stopped early, if it did.
@@ -88,14 +90,13 @@ public enum ArchiveWalk {
                     case .plain:
                         let source = ArchiveMemberSource(archive: reader, hashes: false)
                         visitor.readMember(index, reader: EvidenceReader(member: files[index], source: source))
-                        if let containerFailure = source.containerFailure { throw containerFailure }
                     case .archive:
                         visitor.opened(index)
                         let source = ArchiveMemberSource(archive: reader, hashes: true)
                         var nestedError: String?
                         var wasOpened = false
                         do {
-                            let nested = try ArchiveReader(source: source)
+                            let nested = try ArchiveReader(source: source, passwords: passwords)
                             wasOpened = true
                             nestedError = walkContainer(index, reader: nested)
                         } catch {
@@ -104,13 +105,11 @@ public enum ArchiveWalk {
                         }
                         let sha256 = source.finish()
                         visitor.finished(index, outcome: ArchiveOutcome(sha256: sha256, storedBytes: source.bytesRead, error: nestedError, wasOpened: wasOpened))
-                        if let containerFailure = source.containerFailure { throw containerFailure }
                     case .unopenedArchive(let reason):
                         visitor.opened(index)
                         let source = ArchiveMemberSource(archive: reader, hashes: true)
                         let sha256 = source.finish()
                         visitor.finished(index, outcome: ArchiveOutcome(sha256: sha256, storedBytes: source.bytesRead, error: reason, wasOpened: false))
-                        if let containerFailure = source.containerFailure { throw containerFailure }
                     }
                 }
             } catch {

@@ -27,7 +27,7 @@ public struct ScanPipeline {
 
     /// Runs the scan and returns the report's deterministic parts (the caller fills in ``RunInfo``).
     public func run(progress: ProgressHandler? = nil) -> ScanOutcome {
-        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths)
+        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
         let files = discovery.files
         let totalBytes = files.reduce(Int64(0)) { total, file in
             guard let path = file.filesystemPath, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
@@ -70,7 +70,7 @@ public struct ScanPipeline {
                     let fileIndex = unit.lowerBound
                     if files[fileIndex].isArchive {
                         let visitor = ArchiveScanVisitor(files: files, configuration: configuration, queue: queue, merger: merger)
-                        ArchiveWalk.walk(files, archiveIndex: fileIndex, visitor: visitor)
+                        ArchiveWalk.walk(files, archiveIndex: fileIndex, passwords: configuration.archivePasswords, visitor: visitor)
                         bytesRead.add(visitor.archiveBytes)
                     } else {
                         let summary = Self.read(files[fileIndex], index: fileIndex, configuration: configuration, queue: queue, bytesRead: bytesRead)

@@ -101,6 +101,30 @@ struct ArchiveScanTests {
         }
     }
 
+    @Test("an encrypted zip: without --password its members are errors (exit 2); with it they are scanned, and the report never holds the password")
+    func encryptedZip() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let archive = folder.url.appendingPathComponent("locked.zip")
+        let writer = try ArchiveWriter(path: archive.path, format: .zip, password: "correct horse")
+        try writer.addFile(name: "auth.log.1", bytes: Array(try Data(contentsOf: Self.sampleFolder.appendingPathComponent("auth.log.1"))))
+        try writer.close()
+
+        let (locked, lockedReport) = try scan("locked.zip", in: folder, name: "locked.json")
+        #expect(locked.status == 2)
+        #expect(lockedReport.evidence.map(\.status) == [.ok, .error])
+        #expect(lockedReport.evidence[1].error?.contains("Passphrase required") == true)
+
+        let output = folder.url.appendingPathComponent("open.json")
+        let opened = try SpoorProcess.run(["scan", "locked.zip", "--password", "wrong", "--password=correct horse", "--format", "json", "-o", output.path, "--no-progress"], in: folder.url)
+        #expect(opened.status == 1, "stderr: \(opened.standardError)")
+        let data = try Data(contentsOf: output)
+        let report = try JSONDecoder().decode(ScanReport.self, from: data)
+        #expect(report.evidence.map(\.status) == [.ok, .ok])
+        #expect(!report.findings.isEmpty)
+        #expect(!String(decoding: data, as: UTF8.self).contains("correct horse"))
+    }
+
     @Test("a tar with ../ and absolute member names and a symlink: names are labels, the link is named and skipped, nothing written")
     func hostileTar() throws {
         let folder = try TemporaryFolder()

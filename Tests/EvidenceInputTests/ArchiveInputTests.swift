@@ -186,6 +186,33 @@ struct ArchiveInputTests {
         #expect(visitor.opened == [0, 1, 2, 3, 4])
     }
 
+    @Test("an encrypted zip: without the password each member is an error and the listing goes on; with it, members are read")
+    func encryptedZip() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = folder.path + "/export.zip"
+        let writer = try ArchiveWriter(path: path, format: .zip, password: "hunter2")
+        try writer.addFile(name: "auth.log", bytes: Self.plainLog)
+        try writer.addFile(name: "auth.log.2.gz", bytes: Self.rotatedGzip)
+        try writer.close()
+
+        let locked = EvidenceDiscovery.discover([path]).files
+        #expect(locked.map(\.displayPath) == [path, path + "!auth.log", path + "!auth.log.2.gz"])
+        let lockedVisit = CollectingVisitor()
+        ArchiveWalk.walk(locked, archiveIndex: 0, visitor: lockedVisit)
+        #expect(lockedVisit.read[1]?.error?.description.contains("assphrase") == true, "\(String(describing: lockedVisit.read[1]?.error))")
+        #expect(lockedVisit.read[2]?.error != nil)
+        #expect(lockedVisit.read[1]?.bytes.isEmpty == true)
+
+        let files = EvidenceDiscovery.discover([path], archivePasswords: ["wrong", "hunter2"]).files
+        let visitor = CollectingVisitor()
+        ArchiveWalk.walk(files, archiveIndex: 0, passwords: ["wrong", "hunter2"], visitor: visitor)
+        #expect(visitor.read[1]?.bytes == Self.plainLog)
+        #expect(visitor.read[2]?.bytes == Self.rotatedLog)
+        #expect(visitor.read[1]?.error == nil)
+        #expect(visitor.finished[0]?.error == nil)
+    }
+
     @Test("a truncated tar.gz: members before the damage are read, the archive says where it stopped")
     func truncatedArchive() throws {
         let folder = try TemporaryFolder()
