@@ -73,10 +73,20 @@ public enum ArchiveListing {
                 let source = ArchiveMemberSource(archive: reader, hashes: false)
                 // Is the member an archive itself? (A failure of the outer archive here still lists the
                 // member: its bytes before the damage are scanned.)
-                let nested = try? ArchiveReader(source: source, passwords: passwords)
+                var nested = try? ArchiveReader(source: source, passwords: passwords)
+                var isTooLargeSevenZip = false
+                if source.isSevenZip {
+                    // 7z must seek: read it from memory.
+                    let bytes = source.sevenZipBytes(limit: ArchiveMemberSource.sevenZipMemoryLimit)
+                    isTooLargeSevenZip = bytes == nil && source.containerFailure == nil
+                    nested = bytes.flatMap { try? ArchiveReader(source: MemoryByteSource($0), passwords: passwords) }
+                }
                 file.member = ArchiveMemberOrigin(containerIndex: containerIndex, name: member.name, modificationTime: member.modificationTime,
                                                   leadingBytes: source.leadingBytes, depth: depth)
-                if let nested {
+                if isTooLargeSevenZip {
+                    file.kind = .unopenedArchive(reason: "7z archive inside an archive larger than \(ArchiveMemberSource.sevenZipMemoryLimit >> 20) MiB (7z is read from memory there, as it must seek): not opened, not scanned")
+                    files.append(file)
+                } else if let nested {
                     if depth + 1 > maximumNestingDepth {
                         file.kind = .unopenedArchive(reason: "archive nested deeper than \(maximumNestingDepth) levels: not opened, not scanned")
                         files.append(file)

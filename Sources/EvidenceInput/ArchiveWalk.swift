@@ -95,8 +95,17 @@ public enum ArchiveWalk {
                         let source = ArchiveMemberSource(archive: reader, hashes: true)
                         var nestedError: String?
                         var wasOpened = false
-                        do {
-                            let nested = try ArchiveReader(source: source, passwords: passwords)
+                        do throws(ArchiveError) {
+                            let nested: ArchiveReader
+                            if case .archive(format: "7z", _) = files[index].kind {
+                                // 7z must seek: read it from memory (the listing checked its size).
+                                guard let bytes = source.sevenZipBytes(limit: ArchiveMemberSource.sevenZipMemoryLimit) else {
+                                    throw ArchiveError.failed("7z archive inside an archive could not be read into memory")
+                                }
+                                nested = try ArchiveReader(source: MemoryByteSource(bytes), passwords: passwords)
+                            } else {
+                                nested = try ArchiveReader(source: source, passwords: passwords)
+                            }
                             wasOpened = true
                             nestedError = walkContainer(index, reader: nested)
                         } catch {

@@ -152,6 +152,36 @@ struct ArchiveInputTests {
         #expect(visitor.finished[1]?.storedBytes == Int64(zipBytes.count))
     }
 
+    @Test("a 7z inside a tar.gz is read from memory (7z must seek; a member stream cannot)")
+    func nestedSevenZip() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let inner = folder.path + "/inner.7z"
+        let sevenZip = try ArchiveWriter(path: inner, format: .sevenZip)
+        try sevenZip.addFile(name: "auth.log", bytes: Self.plainLog)
+        try sevenZip.addFile(name: "auth.log.2.gz", bytes: Self.rotatedGzip)
+        try sevenZip.close()
+        let innerBytes = Array(try Data(contentsOf: URL(fileURLWithPath: inner)))
+        try FileManager.default.removeItem(atPath: inner)
+        let outer = folder.path + "/outer.tar.gz"
+        let tar = try ArchiveWriter(path: outer, format: .tar, filter: .gzip)
+        try tar.addFile(name: "inner.7z", bytes: innerBytes)
+        try tar.addFile(name: "after.log", bytes: Self.rotatedLog)
+        try tar.close()
+
+        let files = EvidenceDiscovery.discover([outer]).files
+        #expect(files.map(\.displayPath) == [outer, outer + "!inner.7z", outer + "!inner.7z!auth.log", outer + "!inner.7z!auth.log.2.gz", outer + "!after.log"])
+        #expect(files[1].kind == .archive(format: "7z", filters: []))
+        let visitor = CollectingVisitor()
+        ArchiveWalk.walk(files, archiveIndex: 0, visitor: visitor)
+        #expect(visitor.read[2]?.bytes == Self.plainLog)
+        #expect(visitor.read[3]?.bytes == Self.rotatedLog)
+        #expect(visitor.read[4]?.bytes == Self.rotatedLog)
+        #expect(visitor.finished[1]?.error == nil)
+        #expect(visitor.finished[1]?.sha256 == sha256Hex(innerBytes))
+        #expect(visitor.finished[1]?.storedBytes == Int64(innerBytes.count))
+    }
+
     @Test("archives nested deeper than the limit are hashed and reported, not opened")
     func nestingLimit() throws {
         let folder = try TemporaryFolder()
