@@ -21,12 +21,16 @@ let package = Package(
         .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
         // zlib, wrapped once (inflate for evidence, deflate for the corpus generator).
         .target(name: "ZlibCodec", dependencies: ["CZlib"]),
+        // libarchive, wrapped once: containers (tar, zip, 7z, cpio, …) and their filters, read from a byte
+        // source so nested archives stream; its own module so that nothing else can reach CArchive.
+        .target(name: "ArchiveCodec", dependencies: ["CArchive"]),
         // Evidence discovery, read-only opening, compression sniffing, decompression, SHA-256.
         .target(name: "EvidenceInput", dependencies: [
-            "ZlibCodec",
+            "ZlibCodec", "ArchiveCodec",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Line-aligned chunks with line numbers and byte offsets; over-long line limits.
@@ -75,7 +79,7 @@ let package = Package(
         .target(name: "ReportArchive", dependencies: ["ExposureReport", "ReportExport"], path: "Tests/ReportArchive"),
 
         .testTarget(name: "ZlibCodecTests", dependencies: ["ZlibCodec"]),
-        .testTarget(name: "EvidenceInputTests", dependencies: ["EvidenceInput", "ZlibCodec"]),
+        .testTarget(name: "EvidenceInputTests", dependencies: ["EvidenceInput", "ZlibCodec", "ArchiveCodec"]),
         .testTarget(name: "LineChunkingTests", dependencies: ["LineChunking", "EvidenceInput"]),
         .testTarget(name: "BinaryLogsTests", dependencies: ["BinaryLogs", "EvidenceInput", "LineChunking", "RecordParsing", "Scanning", "DetectionRules", "ExposureReport", "ReportExport", "ReportArchive"],
                     exclude: ["Fixtures"]),
@@ -86,7 +90,7 @@ let package = Package(
         .testTarget(name: "CorpusGenerationTests", dependencies: ["CorpusGeneration", "ZlibCodec"]),
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureReport", "Scanning", "DetectionRules", "ReportExport", "ReportArchive"]),
         .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules", "Scanning", "ExposureReport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec", "ReportArchive"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec", "ArchiveCodec", "ReportArchive"]),
         .testTarget(name: "ReportExportTests", dependencies: ["ReportExport", "ExposureReport", "ReportArchive"]),
     ],
     swiftLanguageModes: [.v6]

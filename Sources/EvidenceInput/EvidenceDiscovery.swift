@@ -9,7 +9,8 @@ import Darwin
 /// Contract: directories are walked recursively with entries sorted by their byte-wise name, so the
 /// order never depends on the filesystem; symbolic links to files are followed, links to directories are
 /// followed once (a directory already on the current path is a *loop* and reported); sockets, FIFOs and
-/// devices are reported and skipped; `-` is standard input. Nothing is opened for writing.
+/// devices are reported and skipped; `-` is standard input. Nothing is opened for writing. A file whose
+/// content is an archive is followed by its members (see ``ArchiveListing``).
 public enum EvidenceDiscovery {
     /// The files to scan, in scan order, and what could not be taken (one problem per path).
     public struct Result: Sendable {
@@ -17,7 +18,8 @@ public enum EvidenceDiscovery {
         public var problems: [DiscoveryProblem] = []
     }
 
-    public static func discover(_ paths: [String]) -> Result {
+    /// `archivePasswords` are tried on encrypted archive members.
+    public static func discover(_ paths: [String], archivePasswords: [String] = []) -> Result {
         var result = Result()
         var seen = Set<String>()
         for path in paths {
@@ -25,12 +27,12 @@ public enum EvidenceDiscovery {
                 if seen.insert("-").inserted { result.files.append(.standardInput) }
                 continue
             }
-            walk(path, display: path, ancestors: [], into: &result, seen: &seen)
+            walk(path, display: path, ancestors: [], passwords: archivePasswords, into: &result, seen: &seen)
         }
         return result
     }
 
-    private static func walk(_ path: String, display: String, ancestors: [DeviceInode], into result: inout Result, seen: inout Set<String>) {
+    private static func walk(_ path: String, display: String, ancestors: [DeviceInode], passwords: [String], into result: inout Result, seen: inout Set<String>) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
@@ -50,6 +52,8 @@ public enum EvidenceDiscovery {
             // The same file reached twice (a link, or a path given twice) is scanned once.
             if seen.insert(key).inserted {
                 result.files.append(EvidenceFile(displayPath: display, filesystemPath: path))
+                // An archive (told by content) is followed by its members.
+                ArchiveListing.expand(&result.files, index: result.files.count - 1, passwords: passwords)
             }
             return
         }
@@ -82,7 +86,7 @@ public enum EvidenceDiscovery {
         let displaySeparator = display.hasSuffix("/") ? "" : "/"
         for name in names {
             let text = String(decoding: name, as: UTF8.self)
-            walk(path + separator + text, display: display + displaySeparator + text, ancestors: ancestors + [identity], into: &result, seen: &seen)
+            walk(path + separator + text, display: display + displaySeparator + text, ancestors: ancestors + [identity], passwords: passwords, into: &result, seen: &seen)
         }
     }
 

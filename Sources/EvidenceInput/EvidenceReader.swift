@@ -3,14 +3,18 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import ArchiveCodec
 import Crypto
 import ZlibCodec
 
-/// Reads one evidence file read-only and hands out its decompressed bytes, hashing what is stored.
+/// Reads one evidence file (or an archive member's bytes) read-only and hands out its decompressed
+/// bytes, hashing what is stored.
 ///
 /// Contract:
-/// - The file is opened `O_RDONLY` and never written; nothing is created beside it.
-/// - Compression is detected from the first bytes (gzip `1f 8b`), never from the name.
+/// - The file is opened `O_RDONLY` and never written; nothing is created beside it. An archive member
+///   is streamed from its archive (``init(member:source:readSize:)``), never extracted.
+/// - Compression is detected from the first bytes (gzip `1f 8b`; bzip2 `BZh`, xz `fd 37 7a 58 5a 00`,
+///   zstd `28 b5 2f fd`, decoded by libarchive), never from the name.
 /// - ``read(into:)`` returns decompressed bytes until it returns 0 at the end. On damage it first returns
 ///   every byte decoded before the damage, then throws ``InputError``; later calls return 0.
 /// - ``finish()`` reads whatever stored bytes were not consumed, so the SHA-256 always covers the whole
@@ -30,8 +34,12 @@ public final class EvidenceReader {
     public var trailingGarbageBytes: Int { decoder?.trailingGarbageBytes ?? 0 }
 
     private let descriptor: Int32
+    /// The archive member's bytes, for a member; nil for a file or standard input.
+    private let memberSource: (any ArchiveByteSource)?
     private var hasher = SHA256()
     private var decoder: GzipDecoder?
+    /// The libarchive decoder of a bzip2, xz or zstd stream (it pulls stored bytes through ``readStored(into:)``).
+    private var compressedStream: ArchiveReader?
     private var rawBuffer: [UInt8]
     private var rawStart = 0
     private var rawEnd = 0
@@ -42,8 +50,11 @@ public final class EvidenceReader {
     /// Opens `file` for reading (standard input when it has no path).
     public init(file: EvidenceFile, readSize: Int = 1 << 20) throws(InputError) {
         self.file = file
+        memberSource = nil
         rawBuffer = [UInt8](repeating: 0, count: max(readSize, 4096))
-        if let path = file.filesystemPath {
+        if file.member != nil {
+            throw .unreadable(path: file.displayPath, reason: "an archive member is read from its archive, not opened")
+        } else if let path = file.filesystemPath {
             let opened = open(path, O_RDONLY | O_CLOEXEC)
             guard opened >= 0 else { throw .unreadable(path: file.displayPath, reason: String(cString: strerror(errno))) }
             descriptor = opened
@@ -52,17 +63,39 @@ public final class EvidenceReader {
         }
     }
 
+    /// Reads an archive member's bytes from `source` (the member of the archive being walked).
+    init(member file: EvidenceFile, source: any ArchiveByteSource, readSize: Int = 1 << 20) {
+        self.file = file
+        memberSource = source
+        descriptor = -1
+        rawBuffer = [UInt8](repeating: 0, count: max(readSize, 4096))
+    }
+
     deinit {
-        if descriptor != STDIN_FILENO { close(descriptor) }
+        if descriptor >= 0 && descriptor != STDIN_FILENO { close(descriptor) }
     }
 
     /// Fills `buffer` with decompressed bytes; 0 means the end of the evidence.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if hasFailed || buffer.count == 0 { return 0 }
         if !hasSniffed { try sniff() }
+        if let compressedStream {
+            do throws(ArchiveError) {
+                let count = try compressedStream.read(into: buffer)
+                decompressedBytes += Int64(count)
+                return count
+            } catch {
+                hasFailed = true
+                throw .damaged(path: file.displayPath, reason: "\(compression.rawValue): \(error.description)", storedOffset: storedBytes,
+                               decompressedOffset: decompressedBytes, isChecksumFailure: false)
+            }
+        }
         while true {
             if rawStart == rawEnd && !isAtStoredEnd { try fillRaw() }
             switch compression {
+            case .bzip2, .xz, .zstd:
+                // Decoded through `compressedStream` above; reaching here means it failed to start.
+                return 0
             case .none:
                 let available = rawEnd - rawStart
                 if available == 0 { return 0 }
@@ -141,7 +174,39 @@ public final class EvidenceReader {
             do { decoder = try GzipDecoder() } catch {
                 throw .damaged(path: file.displayPath, reason: error.description, storedOffset: 0, decompressedOffset: 0, isChecksumFailure: false)
             }
+        } else if let other = Self.otherCompression(rawBuffer[rawStart..<rawEnd]) {
+            compression = other
+            do throws(ArchiveError) {
+                compressedStream = try ArchiveReader.compressedStream(source: StoredByteSource(reader: self))
+            } catch {
+                hasFailed = true
+                throw .damaged(path: file.displayPath, reason: "\(other.rawValue): \(error.description)", storedOffset: storedBytes,
+                               decompressedOffset: 0, isChecksumFailure: false)
+            }
         }
+    }
+
+    /// bzip2, xz or zstd, from the stream's magic bytes.
+    private static func otherCompression(_ head: ArraySlice<UInt8>) -> Compression? {
+        let bytes = Array(head.prefix(6))
+        if bytes.count >= 4 && bytes[0...2] == [0x42, 0x5a, 0x68] && (0x31...0x39).contains(bytes[3]) { return .bzip2 }
+        if bytes == [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] { return .xz }
+        if bytes.count >= 4 && bytes[0...3] == [0x28, 0xb5, 0x2f, 0xfd] { return .zstd }
+        return nil
+    }
+
+    /// Hands stored bytes (hashed as they are read) to the libarchive decoder of a bzip2, xz or zstd stream.
+    fileprivate func readStored(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
+        if rawStart == rawEnd {
+            if isAtStoredEnd { return 0 }
+            do throws(InputError) { try fillRaw() } catch { throw .failed(error.description) }
+        }
+        let count = min(rawEnd - rawStart, buffer.count)
+        rawBuffer.withUnsafeBytes { raw in
+            buffer.baseAddress!.copyMemory(from: raw.baseAddress! + rawStart, byteCount: count)
+        }
+        rawStart += count
+        return count
     }
 
     private func compactAndFill() throws(InputError) {
@@ -164,6 +229,29 @@ public final class EvidenceReader {
 
     private func readMore() throws(InputError) {
         while rawEnd < rawBuffer.count {
+            if let memberSource {
+                let result: Result<Int, ArchiveError> = rawBuffer.withUnsafeMutableBytes { raw in
+                    do throws(ArchiveError) {
+                        return .success(try memberSource.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[rawEnd...])))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                switch result {
+                case .success(let count):
+                    if count == 0 { isAtStoredEnd = true; return }
+                    rawBuffer.withUnsafeBytes { raw in
+                        hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: raw[rawEnd..<(rawEnd + count)]))
+                    }
+                    rawEnd += count
+                    storedBytes += Int64(count)
+                    return
+                case .failure(let error):
+                    isAtStoredEnd = true
+                    throw .damaged(path: file.displayPath, reason: "archive: \(error.description)", storedOffset: storedBytes,
+                                   decompressedOffset: decompressedBytes, isChecksumFailure: false)
+                }
+            }
             let count = rawBuffer.withUnsafeMutableBytes { raw in
                 Glibc.read(descriptor, raw.baseAddress! + rawEnd, raw.count - rawEnd)
             }
@@ -187,6 +275,23 @@ public final class EvidenceReader {
 public enum Compression: String, Sendable, Codable {
     case none
     case gzip
+    case bzip2
+    case xz
+    case zstd
+}
+
+/// The stored bytes of an ``EvidenceReader``, as the source of its libarchive decoder. Holds the reader
+/// unowned: the reader owns the decoder, which owns this source.
+private final class StoredByteSource: ArchiveByteSource {
+    unowned let reader: EvidenceReader
+
+    init(reader: EvidenceReader) {
+        self.reader = reader
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ArchiveError) -> Int {
+        try reader.readStored(into: buffer)
+    }
 }
 
 /// Why evidence could not be read, or not completely. Every case names the file.

@@ -162,6 +162,11 @@ public struct EvidenceEntry: Codable, Sendable, Equatable {
     public var zoneSource: String?
     /// The first gzip member's MTIME, UTC, when stored.
     public var gzipModificationTime: String?
+    /// For an archive (`tar`, `zip`, `7z`, …): its container format. Its members follow it in the
+    /// evidence list, each with a path `ARCHIVE!MEMBER`.
+    public var archiveFormat: String?
+    /// For an archive member: the modification time its archive stored, UTC.
+    public var memberModificationTime: String?
 
     public init(path: String, sha256: String?, bytes: Int64, compression: String, decompressedBytes: Int64, lines: Int, status: Status, error: String?, warnings: [String], gzipMembers: Int?, truncatedLines: Int, hasDamagedData: Bool) {
         self.path = path
@@ -192,6 +197,8 @@ public struct EvidenceEntry: Codable, Sendable, Equatable {
         case yearSource = "year_source"
         case zoneSource = "zone_source"
         case gzipModificationTime = "gzip_mtime"
+        case archiveFormat = "archive_format"
+        case memberModificationTime = "member_mtime"
     }
 }
 

@@ -110,6 +110,24 @@ final class ResultMerger: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// An archive's hash, size and status, known once its members are read (its entry was made from the
+    /// summary ``fileRead(_:summary:)`` got when it was opened, so its members never wait for it).
+    func archiveRead(_ fileIndex: Int, sha256: String?, storedBytes: Int64, status: EvidenceEntry.Status, error: String?) {
+        condition.lock()
+        defer { condition.unlock() }
+        if fileIndex < nextFile {
+            evidence[fileIndex].sha256 = sha256
+            evidence[fileIndex].bytes = storedBytes
+            evidence[fileIndex].status = status
+            evidence[fileIndex].error = error
+        } else {
+            summaries[fileIndex]?.sha256 = sha256
+            summaries[fileIndex]?.storedBytes = storedBytes
+            summaries[fileIndex]?.status = status
+            summaries[fileIndex]?.error = error
+        }
+    }
+
     /// Merges everything that is next in order. Called with the lock held.
     private func drain() {
         while nextFile < fileCount {
@@ -273,6 +291,10 @@ final class ResultMerger: @unchecked Sendable {
             decompressedBytes: summary.decompressedBytes, lines: summary.lines, status: summary.status, error: summary.error,
             warnings: summary.warnings, gzipMembers: summary.gzipMembers, truncatedLines: summary.truncatedLines,
             hasDamagedData: summary.hasDamagedData)
+        entry.archiveFormat = summary.archiveFormat
+        if let mtime = summary.memberModificationTime {
+            entry.memberModificationTime = UTCText.format(nanoseconds: mtime * 1_000_000_000)
+        }
         resolveTimes(of: &entry)
         // Year-less events of a file whose year could not be placed cannot be ordered in time.
         eventsWithoutTime += pendingEvents.count

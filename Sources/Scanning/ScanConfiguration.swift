@@ -18,6 +18,8 @@ public struct ScanConfiguration: Sendable {
     public var isRedacting: Bool = true
     /// `--reference-date`: an upper bound for year-less stamps when the evidence has no better date.
     public var referenceDate: CalendarDate?
+    /// `--password`: passwords tried on encrypted archive members (never written to the report).
+    public var archivePasswords: [String] = []
     /// `--timezone`: the zone of local time stamps, overriding what the evidence says.
     public var timeZoneIdentifier: String?
     /// `--since` / `--until`: keep only findings whose UTC time is inside (inclusive), in seconds.

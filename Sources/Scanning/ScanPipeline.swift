@@ -27,7 +27,7 @@ public struct ScanPipeline {
 
     /// Runs the scan and returns the report's deterministic parts (the caller fills in ``RunInfo``).
     public func run(progress: ProgressHandler? = nil) -> ScanOutcome {
-        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths)
+        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
         let files = discovery.files
         let totalBytes = files.reduce(Int64(0)) { total, file in
             guard let path = file.filesystemPath, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
@@ -40,8 +40,10 @@ public struct ScanPipeline {
                                         referenceDate: configuration.referenceDate, scanDate: configuration.scanDate)
         let merger = ResultMerger(paths: files.map(\.displayPath), rules: rules, configuration: configuration, timeResolver: timeResolver)
         let queue = BlockingQueue<WorkItem>(capacity: 2 * configuration.jobs)
-        let nextFile = FileDispenser(count: files.count, lookahead: max(4, 2 * configuration.jobs), merger: merger)
-        let readerCount = max(1, min(configuration.jobs, files.count))
+        // A file given as evidence and, for an archive, its members: one reader reads them in order.
+        let units = Self.readingUnits(files)
+        let nextUnit = FileDispenser(units: units, lookahead: max(4, 2 * configuration.jobs), merger: merger)
+        let readerCount = max(1, min(configuration.jobs, units.count))
         let group = DispatchGroup()
         let bytesRead = ByteCounter()
 
@@ -64,9 +66,16 @@ public struct ScanPipeline {
         for _ in 0..<readerCount {
             readers.enter()
             let thread = Thread { [configuration] in
-                while let fileIndex = nextFile.claim() {
-                    let summary = Self.read(files[fileIndex], index: fileIndex, configuration: configuration, queue: queue, bytesRead: bytesRead)
-                    merger.fileRead(fileIndex, summary: summary)
+                while let unit = nextUnit.claim() {
+                    let fileIndex = unit.lowerBound
+                    if files[fileIndex].isArchive {
+                        let visitor = ArchiveScanVisitor(files: files, configuration: configuration, queue: queue, merger: merger)
+                        ArchiveWalk.walk(files, archiveIndex: fileIndex, passwords: configuration.archivePasswords, visitor: visitor)
+                        bytesRead.add(visitor.archiveBytes)
+                    } else {
+                        let summary = Self.read(files[fileIndex], index: fileIndex, configuration: configuration, queue: queue, bytesRead: bytesRead)
+                        merger.fileRead(fileIndex, summary: summary)
+                    }
                 }
                 readers.leave()
             }
@@ -100,20 +109,46 @@ public struct ScanPipeline {
         #endif
     }
 
-    /// A file's gzip MTIME and modification time, read before scanning (8 bytes and a stat).
+    /// Ranges of evidence indexes read by one reader: a file given as evidence, with its members when
+    /// it is an archive (members follow their archive in the evidence list).
+    static func readingUnits(_ files: [EvidenceFile]) -> [Range<Int>] {
+        var units: [Range<Int>] = []
+        var start = 0
+        while start < files.count {
+            var end = start + 1
+            while end < files.count && files[end].member != nil { end += 1 }
+            units.append(start..<end)
+            start = end
+        }
+        return units
+    }
+
+    /// A file's gzip MTIME and modification time, read before scanning (8 bytes and a stat); for an
+    /// archive member, its stored modification time and the first bytes the listing kept.
     static func dates(of file: EvidenceFile) -> FileDates {
+        if let member = file.member {
+            var dates = FileDates()
+            dates.fileModificationTime = member.modificationTime
+            dates.gzipModificationTime = gzipModificationTime(header: member.leadingBytes)
+            return dates
+        }
         guard let path = file.filesystemPath, let handle = FileHandle(forReadingAtPath: path) else { return FileDates() }
         defer { try? handle.close() }
         var dates = FileDates()
         if let attributes = try? FileManager.default.attributesOfItem(atPath: path), let modified = attributes[.modificationDate] as? Date {
             dates.fileModificationTime = Int64(modified.timeIntervalSince1970)
         }
-        if let header = try? handle.read(upToCount: 8), header.count == 8, header[header.startIndex] == 0x1f, header[header.startIndex + 1] == 0x8b {
-            let bytes = Array(header)
-            let mtime = Int64(bytes[4]) | Int64(bytes[5]) << 8 | Int64(bytes[6]) << 16 | Int64(bytes[7]) << 24
-            if mtime != 0 { dates.gzipModificationTime = mtime }
+        if let header = try? handle.read(upToCount: 8) {
+            dates.gzipModificationTime = gzipModificationTime(header: Array(header))
         }
         return dates
+    }
+
+    /// The MTIME of a gzip header's first 8 bytes; nil when not gzip or not stored (0).
+    static func gzipModificationTime(header bytes: [UInt8]) -> Int64? {
+        guard bytes.count >= 8, bytes[0] == 0x1f, bytes[1] == 0x8b else { return nil }
+        let mtime = Int64(bytes[4]) | Int64(bytes[5]) << 8 | Int64(bytes[6]) << 16 | Int64(bytes[7]) << 24
+        return mtime != 0 ? mtime : nil
     }
 
     /// The zone of local stamps: `--timezone`, else an `etc/timezone` file among the evidence, else UTC
@@ -145,11 +180,12 @@ public struct ScanPipeline {
 
     /// Reads one file into the queue and says what it was.
     static func read(_ file: EvidenceFile, index: Int, configuration: ScanConfiguration, queue: BlockingQueue<WorkItem>, bytesRead: ByteCounter) -> FileSummary {
-        var summary = FileSummary(path: file.displayPath)
+        let summary = FileSummary(path: file.displayPath)
         let reader: EvidenceReader
         do {
             reader = try EvidenceReader(file: file)
         } catch {
+            var summary = summary
             summary.status = .error
             summary.error = error.description
             return summary
@@ -161,6 +197,7 @@ public struct ScanPipeline {
                     return readRecords(records, evidence: reader, index: index, queue: queue, bytesRead: bytesRead, summary: summary)
                 }
             } catch {
+                var summary = summary
                 summary.status = .error
                 summary.error = error.description
                 summary.sha256 = reader.finish()
@@ -169,6 +206,13 @@ public struct ScanPipeline {
                 return summary
             }
         }
+        return readLines(reader, index: index, configuration: configuration, queue: queue, bytesRead: bytesRead, summary: summary)
+    }
+
+    /// Cuts an opened evidence stream (a file, or an archive member) into chunks on the queue.
+    static func readLines(_ reader: EvidenceReader, index: Int, configuration: ScanConfiguration, queue: BlockingQueue<WorkItem>,
+                          bytesRead: ByteCounter, summary: FileSummary) -> FileSummary {
+        var summary = summary
         var chunker = LineChunker(targetChunkBytes: configuration.chunkBytes, maximumLineBytes: configuration.maximumLineBytes)
         var lastStored: Int64 = 0
         do {
@@ -241,6 +285,10 @@ struct FileSummary: Sendable {
     var gzipMembers: Int?
     var chunkCount = 0
     var hasDamagedData = false
+    /// For an archive: its container format (`tar`, `zip`, …).
+    var archiveFormat: String?
+    /// For an archive member: its stored modification time, seconds since 1970 UTC.
+    var memberModificationTime: Int64?
 }
 
 /// The scan's deterministic result, before the caller adds how the run was made.
@@ -265,34 +313,34 @@ public struct ScanOutcome: Sendable {
     public var secrets: [(value: [UInt8], marker: String)] = []
 }
 
-/// Hands out file indexes in order, never more than `lookahead` files ahead of the merger, so results
-/// waiting to be merged stay bounded.
+/// Hands out reading units (a file, or an archive and its members) in order, never starting one more
+/// than `lookahead` files ahead of the merger, so results waiting to be merged stay bounded.
 final class FileDispenser: @unchecked Sendable {
     private let condition = NSCondition()
     private var next = 0
-    private let count: Int
+    private let units: [Range<Int>]
     private let lookahead: Int
     private let merger: ResultMerger
 
-    init(count: Int, lookahead: Int, merger: ResultMerger) {
-        self.count = count
+    init(units: [Range<Int>], lookahead: Int, merger: ResultMerger) {
+        self.units = units
         self.lookahead = lookahead
         self.merger = merger
     }
 
-    func claim() -> Int? {
+    func claim() -> Range<Int>? {
         condition.lock()
         defer { condition.unlock() }
-        guard next < count else { return nil }
-        while next >= merger.mergedFileCount + lookahead {
-            let needed = next - lookahead + 1
+        guard next < units.count else { return nil }
+        while next < units.count && units[next].lowerBound >= merger.mergedFileCount + lookahead {
+            let needed = units[next].lowerBound - lookahead + 1
             condition.unlock()
             merger.wait(untilMergedFiles: needed)
             condition.lock()
         }
-        guard next < count else { return nil }
+        guard next < units.count else { return nil }
         next += 1
-        return next - 1
+        return units[next - 1]
     }
 }
 

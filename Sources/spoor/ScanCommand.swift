@@ -50,6 +50,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("reference-date"), help: "YYYY-MM-DD: the latest date year-less stamps can have, when the evidence has no better date.")
     var referenceDate: String?
 
+    @Option(name: .customLong("password"), help: "A password for encrypted archive members (zip, 7z; repeatable: each is tried). It shows in the process list: prefer a private machine.")
+    var archivePasswords: [String] = []
+
     @Option(name: .customLong("timezone"), help: "The zone of local time stamps (tz name, e.g. Europe/London); overrides etc/timezone in the evidence.")
     var timeZone: String?
 
@@ -123,6 +126,7 @@ struct ScanCommand: ParsableCommand {
         configuration.isRedacting = !showSecrets
         configuration.referenceDate = referenceDate.flatMap(CalendarDate.init(text:))
         configuration.timeZoneIdentifier = timeZone ?? profileZone
+        configuration.archivePasswords = archivePasswords
         configuration.since = since.flatMap { UTCArgument.seconds($0, endOfDay: false) }
         configuration.until = until.flatMap { UTCArgument.seconds($0, endOfDay: true) }
         configuration.scanDate = Int64(started.timeIntervalSince1970)
@@ -136,7 +140,7 @@ struct ScanCommand: ParsableCommand {
         let outcome = ScanPipeline(configuration: configuration, rules: rules).run(progress: progress)
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
 
-        let run = RunInfo(argv: CommandLine.arguments, start: ISO8601DateFormatter().string(from: started),
+        let run = RunInfo(argv: Self.withoutPasswords(CommandLine.arguments), start: ISO8601DateFormatter().string(from: started),
                           durationSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, jobs: jobs)
         let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
 
@@ -242,5 +246,27 @@ enum UTCArgument {
         let formatter = ISO8601DateFormatter()
         guard let parsed = formatter.date(from: text) else { return nil }
         return Int64(parsed.timeIntervalSince1970)
+    }
+}
+
+extension ScanCommand {
+    /// The command line as the report records it: `--password` values replaced, so a report can be shared.
+    static func withoutPasswords(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var isPasswordNext = false
+        for argument in arguments {
+            if isPasswordNext {
+                result.append("[redacted]")
+                isPasswordNext = false
+            } else if argument == "--password" {
+                result.append(argument)
+                isPasswordNext = true
+            } else if argument.hasPrefix("--password=") {
+                result.append("--password=[redacted]")
+            } else {
+                result.append(argument)
+            }
+        }
+        return result
     }
 }
