@@ -69,7 +69,10 @@ public enum RecordTime {
 
     /// `10/Oct/2000:13:55:36 -0700`.
     public static func parseWebTime(_ stamp: UnsafeBufferPointer<UInt8>) -> CivilTime? {
-        guard stamp.count >= 26 else { return nil }
+        // Digits checked for the same reason as in `TimestampParser.parseRFC3339`: a non-digit byte read
+        // as a digit gives years far past what Int64 nanoseconds hold.
+        guard stamp.count >= 26,
+              TimestampParser.areDigits(stamp, at: [0, 1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19, 22, 23, 24, 25]) else { return nil }
         let digit = { (index: Int) -> Int in Int(stamp[index] &- 0x30) }
         guard let month = TimestampParser.monthIndex(stamp[3], stamp[4], stamp[5]), stamp[2] == UInt8(ascii: "/"), stamp[6] == UInt8(ascii: "/") else { return nil }
         let day = digit(0) * 10 + digit(1)
