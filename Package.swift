@@ -9,6 +9,12 @@ let package = Package(
         .executable(name: "spoor", targets: ["spoor"]),
         .executable(name: "spoor-corpus", targets: ["spoor-corpus"]),
         .library(name: "Scanning", targets: ["Scanning"]),
+        // For the separate fuzzing package (Fuzz/), which reaches these modules through products.
+        .library(name: "EvidenceInput", targets: ["EvidenceInput"]),
+        .library(name: "LineChunking", targets: ["LineChunking"]),
+        .library(name: "RecordParsing", targets: ["RecordParsing"]),
+        .library(name: "DetectionRules", targets: ["DetectionRules"]),
+        .library(name: "ZlibCodec", targets: ["ZlibCodec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

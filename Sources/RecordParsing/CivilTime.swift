@@ -100,7 +100,10 @@ public enum TimestampParser {
 
     /// `YYYY-MM-DD(T| )hh:mm:ss[.f+](Z|±hh:mm)?`.
     public static func parseRFC3339(_ stamp: UnsafeBufferPointer<UInt8>) -> CivilTime? {
-        guard stamp.count >= 19 else { return nil }
+        // Every digit position must hold a digit: `digit` maps any other byte to 10…255, so a damaged
+        // year (`2\u{1}\u{0}4`, found by fuzzing) became a year near 280,000 whose seconds overflowed
+        // Int64 in RecordTime (a trap on hostile input).
+        guard stamp.count >= 19, areDigits(stamp, at: rfc3339DigitPositions) else { return nil }
         let year = digit(stamp[0]) * 1000 + digit(stamp[1]) * 100 + digit(stamp[2]) * 10 + digit(stamp[3])
         let month = digit(stamp[5]) * 10 + digit(stamp[6])
         let day = digit(stamp[8]) * 10 + digit(stamp[9])
@@ -119,7 +122,8 @@ public enum TimestampParser {
             let sign = stamp[position]
             if sign == UInt8(ascii: "Z") || sign == UInt8(ascii: "z") {
                 offset = 0
-            } else if (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && position + 6 <= stamp.count {
+            } else if (sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-")) && position + 6 <= stamp.count
+                        && areDigits(stamp, at: [position + 1, position + 2, position + 4, position + 5]) {
                 let hours = digit(stamp[position + 1]) * 10 + digit(stamp[position + 2])
                 let minutes = digit(stamp[position + 4]) * 10 + digit(stamp[position + 5])
                 offset = (sign == UInt8(ascii: "-") ? -1 : 1) * (hours * 3600 + minutes * 60)
@@ -143,6 +147,14 @@ public enum TimestampParser {
     }
 
     @inline(__always) static func digit(_ byte: UInt8) -> Int { Int(byte &- 0x30) }
+
+    /// Where `YYYY-MM-DDThh:mm:ss` has its digits.
+    static let rfc3339DigitPositions = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+
+    /// True when every one of `positions` (all inside `stamp`) holds an ASCII digit.
+    static func areDigits(_ stamp: UnsafeBufferPointer<UInt8>, at positions: [Int]) -> Bool {
+        positions.allSatisfy { SyslogHeader.isDigit(stamp[$0]) }
+    }
 
     /// Nanoseconds of a `.ffff` fraction starting at `start` (the dot), 0 when absent.
     static func fraction(_ stamp: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {

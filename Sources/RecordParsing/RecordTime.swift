@@ -18,7 +18,7 @@ public enum RecordTime {
             guard let civil = TimestampParser.parseRFC3339(stamp), let year = civil.year else { return nil }
             guard let offset = civil.utcOffsetSeconds else { return .local(civil) }
             let seconds = civil.secondsAsUTC(year: year) - Int64(offset)
-            return .exact(nanosecondsSinceEpoch: seconds * 1_000_000_000 + Int64(civil.nanosecond))
+            return nanoseconds(seconds: seconds, plus: Int64(civil.nanosecond)).map { .exact(nanosecondsSinceEpoch: $0) }
         case .auditd:
             return parseEpoch(stamp, fractionDigitsStop: UInt8(ascii: ":")).map { .exact(nanosecondsSinceEpoch: $0) }
         case .journalJSON:
@@ -26,16 +26,20 @@ public enum RecordTime {
             var value: Int64 = 0
             var digits = 0
             for byte in stamp {
-                guard ByteSearch.isDigit(byte), digits < 19 else { break }
+                guard ByteSearch.isDigit(byte) else { break }
+                // More than 18 digits do not fit Int64 (19 used to be read and trapped): no instant.
+                guard digits < 18 else { return nil }
                 value = value * 10 + Int64(byte - 0x30)
                 digits += 1
             }
-            return digits >= 10 ? .exact(nanosecondsSinceEpoch: value * 1000) : nil
+            // ×1000 is checked too: microseconds past 2262 overflow Int64 nanoseconds.
+            guard digits >= 10 else { return nil }
+            let (nanos, overflow) = value.multipliedReportingOverflow(by: 1000)
+            return overflow ? nil : .exact(nanosecondsSinceEpoch: nanos)
         case .webAccess:
-            return parseWebTime(stamp).map { civil in
-                let seconds = civil.secondsAsUTC(year: civil.year!) - Int64(civil.utcOffsetSeconds ?? 0)
-                return .exact(nanosecondsSinceEpoch: seconds * 1_000_000_000)
-            }
+            guard let civil = parseWebTime(stamp), let year = civil.year else { return nil }
+            let seconds = civil.secondsAsUTC(year: year) - Int64(civil.utcOffsetSeconds ?? 0)
+            return nanoseconds(seconds: seconds, plus: 0).map { .exact(nanosecondsSinceEpoch: $0) }
         case .vsftpdLog:
             return FTPServerFields.parseVsftpdTime(stamp).map { .local($0) }
         case .proftpdLog:
@@ -64,12 +68,26 @@ public enum RecordTime {
                 index += 1
             }
         }
-        return seconds * 1_000_000_000 + nanos
+        return nanoseconds(seconds: seconds, plus: nanos)
+    }
+
+    /// `seconds` × 10⁹ + `nanos`, or nil when it does not fit Int64 nanoseconds (years after 2262 or
+    /// before 1677). Stamps are read from hostile lines: fuzzing found a web-access year 4050 whose
+    /// nanoseconds trapped on overflow, and 12-digit audit epochs overflow the same way; such a stamp
+    /// is no instant.
+    static func nanoseconds(seconds: Int64, plus nanos: Int64) -> Int64? {
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else { return nil }
+        let (sum, carry) = scaled.addingReportingOverflow(nanos)
+        return carry ? nil : sum
     }
 
     /// `10/Oct/2000:13:55:36 -0700`.
     public static func parseWebTime(_ stamp: UnsafeBufferPointer<UInt8>) -> CivilTime? {
-        guard stamp.count >= 26 else { return nil }
+        // Digits checked for the same reason as in `TimestampParser.parseRFC3339`: a non-digit byte read
+        // as a digit gives years far past what Int64 nanoseconds hold.
+        guard stamp.count >= 26,
+              TimestampParser.areDigits(stamp, at: [0, 1, 7, 8, 9, 10, 12, 13, 15, 16, 18, 19, 22, 23, 24, 25]) else { return nil }
         let digit = { (index: Int) -> Int in Int(stamp[index] &- 0x30) }
         guard let month = TimestampParser.monthIndex(stamp[3], stamp[4], stamp[5]), stamp[2] == UInt8(ascii: "/"), stamp[6] == UInt8(ascii: "/") else { return nil }
         let day = digit(0) * 10 + digit(1)
