@@ -57,7 +57,6 @@ public enum ExposureAnalysis {
             var state = sources[address] ?? SourceState(address: address)
             if state.attackerReasons.count < 5 {
                 state.attackerReasons.append("\(finding.rule.title) (finding \(finding.id))")
-                state.attackerFindings.append(index)
             }
             sources[address] = state
         }
@@ -190,7 +189,7 @@ public enum ExposureAnalysis {
             if failed.count >= 5 || failed.sources.contains(where: { sources[$0]?.isAttacker == true }) { state.roles.insert("targeted") }
             accounts[key] = state
         }
-        var privilegedGroups: Set<String> { ["sudo", "wheel", "admin", "root", "adm"] }
+        let privilegedGroups: Set<String> = ["sudo", "wheel", "admin", "root", "adm"]
         for (index, draft) in drafts.enumerated() {
             let key = AccountKey(host: draft.host, name: draft.user)
             var state = accounts[key] ?? AccountState()
@@ -355,7 +354,6 @@ struct SourceState {
     var bytesWritten: Int64 = 0
     var firstFailure: Activity?
     var attackerReasons: [String] = []
-    var attackerFindings: [Int] = []
     var evidence: [Activity] = []
 
     init(address: String) { self.address = address }
