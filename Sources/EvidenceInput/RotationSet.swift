@@ -22,8 +22,9 @@ public struct RotationSet: Sendable, Equatable {
         }
     }
 
-    /// The set key and an age rank (0 is the live file; larger is older).
-    static func rotationKey(_ path: String) -> (String, Int) {
+    /// The set key and an age rank (0 is the live file; 1… the numbered generations; 100,000 and more
+    /// for date-suffixed files, older as it grows).
+    public static func rotationKey(_ path: String) -> (key: String, age: Int) {
         var name = Substring(path)
         if name.hasSuffix(".gz") { name = name.dropLast(3) }
         // Numeric suffix: auth.log.3

@@ -31,6 +31,14 @@ public struct Activity: Sendable {
         case accountCreated, groupMemberAdded, passwordChanged, accountDeleted
 
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// An account created, changed or deleted.
+        public var isAccountChange: Bool {
+            switch self {
+            case .accountCreated, .groupMemberAdded, .passwordChanged, .accountDeleted: return true
+            default: return false
+            }
+        }
     }
 
     public var kind: Kind

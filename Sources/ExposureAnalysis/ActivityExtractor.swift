@@ -28,7 +28,7 @@ public final class ActivityExtractor {
         let marker = Array("type=EXECVE ".utf8)
         if line.count > marker.count && line.prefix(marker.count).elementsEqual(marker) { return true }
         // `node=HOST type=EXECVE …`
-        return line.count < 300 ? contains(line, Array(" type=EXECVE ".utf8)) : contains(UnsafeBufferPointer(rebasing: line[0..<300]), Array(" type=EXECVE ".utf8))
+        return line.count < 300 ? ByteSearch.contains(line, Array(" type=EXECVE ".utf8)) : ByteSearch.contains(UnsafeBufferPointer(rebasing: line[0..<300]), Array(" type=EXECVE ".utf8))
     }
 
     /// An auditd `EXECVE` record as a command of login session `ses`: the arguments joined by spaces
@@ -71,13 +71,13 @@ public final class ActivityExtractor {
     /// bulk of an exposed host's auth log.
     public func tally(_ kind: Activity.Kind, record: LogRecord, line: UnsafeBufferPointer<UInt8>) -> Activity {
         fields.reset()
-        let host = record.header.host.map { Self.escapedTextOf(UnsafeBufferPointer(rebasing: line[$0])) } ?? "-"
+        let host = record.header.host.map { TextRendering.escapedText(UnsafeBufferPointer(rebasing: line[$0])) } ?? "-"
         var activity = Activity(kind: kind, host: host, program: "")
         activity.count = record.repeatCount
         activity.user = text("user", record, line)
         activity.source = text("src_ip", record, line) ?? text("src_host", record, line)
         if kind == .loginFailed, let message = fields.value(of: Self.message, in: record, line: line) {
-            activity.isDenied = fields.withBytes(of: message, line: line) { Self.contains($0, Self.invalidUserMarker) }
+            activity.isDenied = fields.withBytes(of: message, line: line) { ByteSearch.contains($0, Self.invalidUserMarker) }
         }
         return activity
     }
@@ -99,7 +99,7 @@ public final class ActivityExtractor {
             activity.keyFingerprint = text("key_fingerprint", record, line)
             if kind == .loginFailed, let message = value("message", record, line) {
                 // `Failed password for invalid user X`: the name is not an account of the host.
-                activity.isDenied = message.withUnsafeBufferPointer { Self.contains($0, Self.invalidUserMarker) }
+                activity.isDenied = message.withUnsafeBufferPointer { ByteSearch.contains($0, Self.invalidUserMarker) }
             }
         case .sessionOpened, .sessionClosed, .passwordChanged, .accountCreated, .accountDeleted:
             activity.user = text("user", record, line)
@@ -122,7 +122,7 @@ public final class ActivityExtractor {
             if let message = value("message", record, line) {
                 activity.isDenied = message.withUnsafeBufferPointer { buffer in
                     ["incorrect password attempt", "NOT in sudoers", "command not allowed", "a password is required"].contains { needle in
-                        Self.contains(buffer, Array(needle.utf8))
+                        ByteSearch.contains(buffer, Array(needle.utf8))
                     }
                 }
             }
@@ -131,7 +131,7 @@ public final class ActivityExtractor {
             activity.target = text("target_user", record, line)
             activity.command = "su " + (activity.target ?? "?")
             if let message = value("message", record, line) {
-                activity.isDenied = message.withUnsafeBufferPointer { Self.contains($0, Array("FAILED".utf8)) }
+                activity.isDenied = message.withUnsafeBufferPointer { ByteSearch.contains($0, Array("FAILED".utf8)) }
             }
         case .groupMemberAdded:
             activity.user = text("user", record, line)
@@ -142,11 +142,12 @@ public final class ActivityExtractor {
         return activity
     }
 
-    /// The kind a message announces, from its first words.
+    /// The kind a message announces, from its first words. Runs on every line of the families above:
+    /// static strings, no allocation.
     static func kind(of family: ProgramFamily, message: UnsafeBufferPointer<UInt8>) -> Activity.Kind? {
-        func starts(_ prefix: String) -> Bool {
-            let bytes = Array(prefix.utf8)
-            return message.count >= bytes.count && message.prefix(bytes.count).elementsEqual(bytes)
+        func starts(_ prefix: StaticString) -> Bool { ByteSearch.hasPrefix(message, prefix, at: 0) }
+        func contains(_ message: UnsafeBufferPointer<UInt8>, _ needle: StaticString) -> Bool {
+            ByteSearch.firstIndex(of: needle, in: message, range: 0..<message.count) != nil
         }
         switch family {
         case .sshd:
@@ -167,7 +168,7 @@ public final class ActivityExtractor {
             return nil
         case .sudo:
             if starts("pam_") { return nil }
-            return contains(message, Array("COMMAND=".utf8)) ? .sudoCommand : nil
+            return contains(message, "COMMAND=") ? .sudoCommand : nil
         case .su:
             if starts("pam_") { return nil }
             if starts("(to ") || starts("FAILED SU (to ") || starts("Successful su for ") || starts("FAILED su for ") { return .suSwitch }
@@ -179,9 +180,9 @@ public final class ActivityExtractor {
         case .accountManagement:
             if starts("new user: ") { return .accountCreated }
             if starts("delete user ") { return .accountDeleted }
-            if starts("add '") && contains(message, Array("' to group '".utf8)) { return .groupMemberAdded }
-            if starts("user ") && contains(message, Array(" to group ".utf8)) { return .groupMemberAdded }
-            if contains(message, Array("password changed for ".utf8)) { return .passwordChanged }
+            if starts("add '") && contains(message, "' to group '") { return .groupMemberAdded }
+            if starts("user ") && contains(message, " to group ") { return .groupMemberAdded }
+            if contains(message, "password changed for ") { return .passwordChanged }
             return nil
         default:
             return nil
@@ -194,34 +195,6 @@ public final class ActivityExtractor {
     }
 
     private func text(_ name: String, _ record: LogRecord, _ line: UnsafeBufferPointer<UInt8>) -> String? {
-        value(name, record, line).map(Self.escapedText)
-    }
-
-    static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard needle.count <= haystack.count, let first = needle.first else { return needle.isEmpty }
-        var index = 0
-        while index + needle.count <= haystack.count {
-            if haystack[index] == first && haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
-    }
-
-    /// Bytes as text: valid UTF-8 as is, each invalid byte as `\xNN`.
-    public static func escapedTextOf(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        escapedText(Array(bytes))
-    }
-
-    /// Valid UTF-8 as is, each invalid byte as `\xNN`.
-    public static func escapedText(_ bytes: [UInt8]) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        var result = ""
-        for byte in bytes {
-            if byte < 0x80 { result.unicodeScalars.append(Unicode.Scalar(byte)) } else {
-                let hex = String(byte, radix: 16)
-                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result
+        value(name, record, line).map(TextRendering.escapedText)
     }
 }

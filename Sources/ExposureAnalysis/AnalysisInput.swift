@@ -128,14 +128,18 @@ public struct CoverageSeries: Sendable {
     public var host: String
     public var source: String
     public var files: [Int]
+    /// Per file (same order): its rotation set and age, as EvidenceInput's `RotationSet.rotationKey`
+    /// reads the name (0 the live file, 1… numbered generations, 100,000 and more date-suffixed).
+    public var rotations: [(set: String, age: Int)]
     public var lines: Int
     /// Sorted, distinct.
     public var minutes: [Int64]
 
-    public init(host: String, source: String, files: [Int], lines: Int, minutes: [Int64]) {
+    public init(host: String, source: String, files: [Int], rotations: [(set: String, age: Int)], lines: Int, minutes: [Int64]) {
         self.host = host
         self.source = source
         self.files = files
+        self.rotations = rotations
         self.lines = lines
         self.minutes = minutes
     }

@@ -51,7 +51,7 @@ enum CoverageAnalysis {
             let threshold = threshold(of: series.minutes)
             var integrity: [IntegrityNote] = []
             let files = series.files.map { input.paths[$0] }
-            integrity += missingRotationMembers(files)
+            integrity += missingRotationMembers(series.rotations)
             for fileIndex in series.files {
                 if let entry = input.evidence.first(where: { $0.path == input.paths[fileIndex] }) {
                     if entry.hasDamagedData {
@@ -103,19 +103,11 @@ enum CoverageAnalysis {
         return text.contains("/" + source + " ") || text.hasSuffix("/" + source) || text.contains("/" + source + ".")
     }
 
-    /// Numbers missing between a rotation set's live file and its oldest member (`auth.log.2.gz` gone
-    /// while `.1` and `.3.gz` are there).
-    static func missingRotationMembers(_ files: [String]) -> [IntegrityNote] {
+    /// Numbers missing between a rotation set's live file and its oldest numbered member
+    /// (`auth.log.2.gz` gone while `.1` and `.3.gz` are there). Date-suffixed members have no numbers.
+    static func missingRotationMembers(_ rotations: [(set: String, age: Int)]) -> [IntegrityNote] {
         var numbers: [String: Set<Int>] = [:]
-        for path in files {
-            var name = Substring(path)
-            if name.hasSuffix(".gz") { name = name.dropLast(3) }
-            if let dot = name.lastIndex(of: "."), let number = Int(name[name.index(after: dot)...]), number >= 0, number < 100_000 {
-                numbers[String(name[..<dot]), default: []].insert(number)
-            } else {
-                numbers[String(name), default: []].insert(0)
-            }
-        }
+        for rotation in rotations where rotation.age < 100_000 { numbers[rotation.set, default: []].insert(rotation.age) }
         var notes: [IntegrityNote] = []
         for (base, present) in numbers.sorted(by: { $0.key < $1.key }) {
             guard let highest = present.max() else { continue }

@@ -25,7 +25,7 @@ public enum ExposureAnalysis {
                 continue
             }
             builder.add(activity)
-            if [.accountCreated, .groupMemberAdded, .passwordChanged, .accountDeleted].contains(activity.kind) { accountChanges.append(activity) }
+            if activity.kind.isAccountChange { accountChanges.append(activity) }
         }
         let pathIndex = Dictionary(input.paths.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         let findingTimes: [Int: Int64] = Dictionary(uniqueKeysWithValues: input.findings.enumerated().compactMap { index, finding in
@@ -114,7 +114,8 @@ public enum ExposureAnalysis {
         let coverage = CoverageAnalysis.entries(input, findingTimes: findingTimes)
         let unassessable = CoverageAnalysis.unassessablePeriods(input)
         let verdicts = VerdictBuilder(input: input, drafts: builder.drafts, malicious: malicious, sessionFindings: sessionFindings,
-                                      sources: sources, unassessable: unassessable, accountChanges: accountChanges, findingTimes: findingTimes).verdicts()
+                                      sources: sources, unassessable: unassessable, accountChanges: accountChanges, findingTimes: findingTimes,
+                                      findingsByLine: findingsByLine).verdicts()
         let entities = entitySection(input: input, drafts: builder.drafts, malicious: malicious, sources: sources, failures: failures,
                                      accountChanges: accountChanges, sessions: sessions)
         return AnalysisResult(

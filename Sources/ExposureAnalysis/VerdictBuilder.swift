@@ -20,6 +20,8 @@ struct VerdictBuilder {
     let unassessable: [String: [(from: Int64, to: Int64, threshold: Int64)]]
     let accountChanges: [Activity]
     let findingTimes: [Int: Int64]
+    /// Indexes of the findings on each evidence line (built once by the analysis).
+    let findingsByLine: [SessionBuilder.LineKey: [Int]]
 
     static let method = [
         "An attacker source has at least \(ExposureAnalysis.guessingThreshold) failed logins, the first of them before one of its logins succeeded (password guessing, then access), or is named as src_ip by a high or critical finding.",
@@ -169,8 +171,7 @@ struct VerdictBuilder {
     }
 
     private func findings(on activity: Activity) -> [String] {
-        let path = input.paths[activity.fileIndex]
-        return input.findings.filter { $0.evidence.first?.path == path && $0.evidence.first?.line == activity.line }.map(\.id).sorted()
+        (findingsByLine[SessionBuilder.LineKey(fileIndex: activity.fileIndex, line: activity.line)] ?? []).map { input.findings[$0].id }.sorted()
     }
 
     private func maliciousSession(openAt time: Int64, host: String) -> Int? {

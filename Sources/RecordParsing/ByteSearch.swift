@@ -1,8 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Small byte-slice helpers for the record parsers: prefix tests and searches over a line's bytes.
 /// All positions are indexes into the buffer given; nothing allocates.
-enum ByteSearch {
+public enum ByteSearch {
+    /// True when `needle` occurs in `haystack` (memchr for its first byte, memcmp for the rest).
+    /// An empty needle is never found.
+    public static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
+        return needle.withUnsafeBufferPointer { pattern in
+            var index = 0
+            let last = haystack.count - needle.count
+            while index <= last {
+                guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
+                let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                if memcmp(base + position, pattern.baseAddress!, needle.count) == 0 { return true }
+                index = position + 1
+            }
+            return false
+        }
+    }
+
     @inline(__always)
-    static func hasPrefix(_ buffer: UnsafeBufferPointer<UInt8>, _ prefix: StaticString, at start: Int) -> Bool {
+    public static func hasPrefix(_ buffer: UnsafeBufferPointer<UInt8>, _ prefix: StaticString, at start: Int) -> Bool {
         let count = prefix.utf8CodeUnitCount
         guard start >= 0, start + count <= buffer.count else { return false }
         let bytes = prefix.utf8Start
@@ -11,7 +34,7 @@ enum ByteSearch {
     }
 
     /// First occurrence of `needle` in `buffer[range]`.
-    static func firstIndex(of needle: StaticString, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
+    public static func firstIndex(of needle: StaticString, in buffer: UnsafeBufferPointer<UInt8>, range: Range<Int>) -> Int? {
         let count = needle.utf8CodeUnitCount
         guard count > 0, range.count >= count else { return nil }
         let first = needle.utf8Start[0]

@@ -75,7 +75,7 @@ final class ActivityCollector {
             isSameHost = bytes.elementsEqual(previousHost)
             if !isSameHost {
                 previousHost = Array(bytes)
-                previousHostText = ActivityExtractor.escapedTextOf(bytes)
+                previousHostText = TextRendering.escapedText(bytes)
             }
         } else {
             isSameHost = previousHost.isEmpty && previousHostText == "-"
@@ -109,7 +109,7 @@ final class ActivityCollector {
             guard var activity = extractor.auditCommand(record: record, line: line) else { return }
             activity.line = lineNumber
             activity.offset = offset
-            activity.text = ActivityExtractor.escapedTextOf(line)
+            activity.text = TextRendering.escapedText(line)
             activities.append(ActivityDraft(activity: activity, instant: instant, rollovers: rollovers, lastInstant: instant, lastRollovers: rollovers))
             return
         }
@@ -128,7 +128,7 @@ final class ActivityCollector {
         }
         activity.line = lineNumber
         activity.offset = offset
-        activity.text = ActivityExtractor.escapedTextOf(line)
+        activity.text = TextRendering.escapedText(line)
         activities.append(ActivityDraft(activity: activity, instant: instant, rollovers: rollovers, lastInstant: instant, lastRollovers: rollovers))
     }
 }

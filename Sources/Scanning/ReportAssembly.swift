@@ -3,6 +3,7 @@ import DetectionRules
 import ExposureAnalysis
 import ExposureReport
 import Foundation
+import RecordParsing
 
 /// Builds the full report from a scan outcome and how the run was made: finding ids, the
 /// investigator's filters, the exposure analysis (sessions, entities, verdicts, coverage, sensitive
@@ -163,7 +164,7 @@ struct SecretScrubber {
     }
 
     /// Copies `json`, replacing secrets inside string values. Runs of bytes are copied whole and a
-    /// string is rewritten only when it holds a secret (memchr and memcmp find both), so a report of
+    /// string is rewritten only when it holds a secret (memchr finds quotes, ``ByteSearch`` secrets), so a report of
     /// tens of megabytes costs milliseconds.
     func scrub(json: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
@@ -224,21 +225,10 @@ struct SecretScrubber {
                                      "verdict", "kind", "status", "compression", "rule"].map { Array($0.utf8) }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { contains($0, needle) }
+        haystack.withUnsafeBufferPointer { ByteSearch.contains($0, needle) }
     }
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count, let base = haystack.baseAddress else { return false }
-        return needle.withUnsafeBufferPointer { pattern in
-            var index = 0
-            let last = haystack.count - needle.count
-            while index <= last {
-                guard let hit = memchr(base + index, Int32(first), last - index + 1) else { return false }
-                let position = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                if memcmp(base + position, pattern.baseAddress!, needle.count) == 0 { return true }
-                index = position + 1
-            }
-            return false
-        }
+        ByteSearch.contains(haystack, needle)
     }
 }

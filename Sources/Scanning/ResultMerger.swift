@@ -440,14 +440,11 @@ final class ResultMerger: @unchecked Sendable {
         }
     }
 
-    /// The log source a file belongs to: its name without directory, `.gz` and rotation suffix
-    /// (`auth.log.2.gz` → `auth.log`, `secure-20240114` → `secure`).
+    /// The log source a file belongs to: its rotation set's name without directories
+    /// (`auth.log.2.gz` → `auth.log`, `secure-20240114` → `secure`, `a.tgz![root]/var/log/syslog.1` → `syslog`).
     static func logSource(of path: String) -> String {
-        var name = Substring(path.split(separator: "/").last ?? Substring(path))
-        if name.hasSuffix(".gz") { name = name.dropLast(3) }
-        if let dot = name.lastIndex(of: "."), let number = Int(name[name.index(after: dot)...]), number >= 0 { name = name[..<dot] }
-        if let dash = name.lastIndex(of: "-"), name[name.index(after: dash)...].count == 8, Int(name[name.index(after: dash)...]) != nil { name = name[..<dash] }
-        return String(name)
+        let key = RotationSet.rotationKey(path).key
+        return String(key.split(separator: "/").last ?? Substring(key))
     }
 
     /// The draft's stamp as written, not yet read in a zone and year.
@@ -509,7 +506,11 @@ final class ResultMerger: @unchecked Sendable {
         var outcome = ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
         outcome.failures = failures
         outcome.activities = activities.sorted { ($0.nanoseconds, $0.fileIndex, $0.line) < ($1.nanoseconds, $1.fileIndex, $1.line) }
-        outcome.coverage = coverageSeries.values.map { CoverageSeries(host: $0.host, source: $0.source, files: $0.files.sorted(), lines: $0.lines, minutes: $0.minutes.sorted()) }
+        outcome.coverage = coverageSeries.values.map { series in
+            let files = series.files.sorted()
+            let rotations = files.map { RotationSet.rotationKey(paths[$0]) }.map { (set: $0.key, age: $0.age) }
+            return CoverageSeries(host: series.host, source: series.source, files: files, rotations: rotations, lines: series.lines, minutes: series.minutes.sorted())
+        }
             .sorted { ($0.host, $0.source) < ($1.host, $1.source) }
         outcome.nulLines = nulLines
         outcome.secrets = secrets.map { (value: $0.key, marker: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.value.lexicographicallyPrecedes($1.value) }
@@ -525,40 +526,4 @@ struct CoverageAccumulator {
     var files: Set<Int> = []
     var lines = 0
     var minutes: Set<Int64> = []
-}
-
-/// Bytes as text: valid UTF-8 as is, every invalid byte written `\xNN` (evidence is never altered
-/// silently, as U+FFFD replacement would).
-public enum TextRendering {
-    public static func escapedText(_ bytes: [UInt8]) -> String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
-        var result = ""
-        var index = 0
-        while index < bytes.count {
-            let length = validSequenceLength(bytes, at: index)
-            if length > 0 {
-                result += String(decoding: bytes[index..<(index + length)], as: UTF8.self)
-                index += length
-            } else {
-                let hex = String(bytes[index], radix: 16)
-                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-                index += 1
-            }
-        }
-        return result
-    }
-
-    private static func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
-        let first = bytes[index]
-        let length: Int
-        switch first {
-        case 0x00...0x7f: return 1
-        case 0xc2...0xdf: length = 2
-        case 0xe0...0xef: length = 3
-        case 0xf0...0xf4: length = 4
-        default: return 0
-        }
-        guard index + length <= bytes.count else { return 0 }
-        return String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil ? 0 : length
-    }
 }
