@@ -56,8 +56,9 @@ public enum ArchiveError: Error, Sendable, Equatable, CustomStringConvertible {
 /// and their bytes, streamed; nothing is ever written to disk.
 ///
 /// Contract:
-/// - Every filter (gzip, bzip2, xz, zstd, …) and every format except `raw` is enabled; the format is
-///   found from the content, never from a name. Bytes that are no archive (plain text, a lone `.gz`
+/// - Every filter (gzip, bzip2, xz, zstd, …) and every binary container format (tar, zip, 7z, cpio, ar,
+///   ISO 9660, rar, xar, cab, lha) is enabled; the text formats `mtree` and `warc` and `raw` are not, so
+///   no log text is ever taken for an archive. The format is found from the content, never from a name. Bytes that are no archive (plain text, a lone `.gz`
 ///   file, an empty file) throw ``ArchiveError/notAnArchive`` from `init`.
 /// - ``nextMember()`` returns members in stored order, nil at the end; ``read(into:)`` returns the
 ///   current member's bytes (for a zip, decompressed by the zip format; for a tar, as stored), 0 at
@@ -99,7 +100,20 @@ public final class ArchiveReader {
         if isRawStream {
             archive_read_support_format_raw(handle)
         } else {
-            archive_read_support_format_all(handle)
+            // Binary containers only. Not `mtree` and `warc`, which are text: log lines an attacker
+            // wrote (a file of `AAAA…` lines is a valid mtree spec) would turn a log into an "archive"
+            // of phantom entries and its lines would go unscanned.
+            archive_read_support_format_tar(handle)
+            archive_read_support_format_zip(handle)
+            archive_read_support_format_7zip(handle)
+            archive_read_support_format_cpio(handle)
+            archive_read_support_format_ar(handle)
+            archive_read_support_format_iso9660(handle)
+            archive_read_support_format_rar(handle)
+            archive_read_support_format_rar5(handle)
+            archive_read_support_format_xar(handle)
+            archive_read_support_format_cab(handle)
+            archive_read_support_format_lha(handle)
         }
         for password in passwords { archive_read_add_passphrase(handle, password) }
         archive_read_set_callback_data(handle, Unmanaged.passUnretained(context).toOpaque())
@@ -150,9 +164,6 @@ public final class ArchiveReader {
         case ARCHIVE_FORMAT_XAR: return "xar"
         case ARCHIVE_FORMAT_CAB: return "cab"
         case ARCHIVE_FORMAT_LHA: return "lha"
-        case ARCHIVE_FORMAT_MTREE: return "mtree"
-        case ARCHIVE_FORMAT_SHAR: return "shar"
-        case ARCHIVE_FORMAT_WARC: return "warc"
         default: return archive_format_name(handle).map { String(cString: $0) } ?? "unknown"
         }
     }

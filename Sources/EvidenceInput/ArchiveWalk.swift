@@ -33,16 +33,20 @@ public struct ArchiveOutcome: Sendable {
 /// The archive file is opened `O_RDONLY`; nothing is written anywhere.
 public enum ArchiveWalk {
     /// Walks the archive at `files[archiveIndex]` (a file given as evidence) and everything in it.
-    /// `passwords` are tried on encrypted members.
-    public static func walk(_ files: [EvidenceFile], archiveIndex: Int, passwords: [String] = [], visitor: some ArchiveWalkVisitor) {
+    /// `passwords` are tried on encrypted members. Every member's bytes count against one budget under
+    /// `limits`: once it is spent the member being read stops (partial) and the walk stops, its other
+    /// members missed with the reason.
+    public static func walk(_ files: [EvidenceFile], archiveIndex: Int, passwords: [String] = [], limits: DecompressionLimits = DecompressionLimits(),
+                            visitor: some ArchiveWalkVisitor) {
         var children: [Int: [Int]] = [:]
         var index = archiveIndex + 1
         while index < files.count, let member = files[index].member {
             children[member.containerIndex, default: []].append(index)
             index += 1
         }
-        let walker = Walker(files: files, children: children, passwords: passwords, visitor: visitor)
         let file = files[archiveIndex]
+        let budget = DecompressionBudget(limits: limits, path: file.filesystemPath)
+        let walker = Walker(files: files, children: children, passwords: passwords, budget: budget, visitor: visitor)
         visitor.opened(archiveIndex)
         var walkError: String?
         var wasOpened = false
@@ -70,6 +74,7 @@ public enum ArchiveWalk {
         let files: [EvidenceFile]
         let children: [Int: [Int]]
         let passwords: [String]
+        let budget: DecompressionBudget
         let visitor: Visitor
 
         /// Reads the members of the archive at `containerIndex`; returns why it stopped early, if it did.
@@ -80,6 +85,10 @@ public enum ArchiveWalk {
             do throws(ArchiveError) {
                 while let member = try reader.nextMember() {
                     guard member.kind == .regularFile else { continue }
+                    if let exceeded = budget.exceeded {
+                        failure = exceeded
+                        break
+                    }
                     guard position < expected.count, files[expected[position]].member?.name == member.name else {
                         failure = "the archive changed since it was listed (member \(member.name) was not expected here)"
                         break
@@ -89,7 +98,9 @@ public enum ArchiveWalk {
                     switch files[index].kind {
                     case .plain:
                         let source = ArchiveMemberSource(archive: reader, hashes: false)
-                        visitor.readMember(index, reader: EvidenceReader(member: files[index], source: source))
+                        let memberReader = EvidenceReader(member: files[index], source: source)
+                        memberReader.budget = budget
+                        visitor.readMember(index, reader: memberReader)
                     case .archive:
                         visitor.opened(index)
                         let source = ArchiveMemberSource(archive: reader, hashes: true)

@@ -75,9 +75,28 @@ public final class EvidenceReader {
         if descriptor >= 0 && descriptor != STDIN_FILENO { close(descriptor) }
     }
 
+    /// What the evidence this reader belongs to may still decompress to (shared by an archive's members);
+    /// nil: no limit. Once it is exceeded, ``read(into:)`` throws ``InputError/limitReached(path:reason:decompressedOffset:)``.
+    public var budget: DecompressionBudget?
+
     /// Fills `buffer` with decompressed bytes; 0 means the end of the evidence.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if hasFailed || buffer.count == 0 { return 0 }
+        guard let budget else { return try readDecoded(into: buffer) }
+        if let reason = budget.exceeded {
+            hasFailed = true
+            throw .limitReached(path: file.displayPath, reason: reason, decompressedOffset: decompressedBytes)
+        }
+        let count = try readDecoded(into: buffer)
+        // Only decompressed bytes count: a plain file's bytes are its stored bytes.
+        guard compression != .none || memberSource != nil else { return count }
+        // Standard input has no size to measure against: what was read so far stands for it.
+        if file.filesystemPath == nil && memberSource == nil { budget.storedBytes = storedBytes }
+        budget.add(count)
+        return count
+    }
+
+    private func readDecoded(into buffer: UnsafeMutableRawBufferPointer) throws(InputError) -> Int {
         if !hasSniffed { try sniff() }
         if let compressedStream {
             do throws(ArchiveError) {
@@ -304,10 +323,13 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `recordsRead` records that could be read were delivered (before the damage, and after it when
     /// the format allows skipping it).
     case damagedRecords(path: String, reason: String, recordsRead: Int)
+    /// The evidence passed its ``DecompressionLimits`` (a compression bomb, or a limit set too low):
+    /// the bytes before `decompressedOffset` were delivered, the rest is not read.
+    case limitReached(path: String, reason: String, decompressedOffset: Int64)
 
     public var path: String {
         switch self {
-        case .unreadable(let path, _), .damaged(let path, _, _, _, _), .damagedRecords(let path, _, _): return path
+        case .unreadable(let path, _), .damaged(let path, _, _, _, _), .damagedRecords(let path, _, _), .limitReached(let path, _, _): return path
         }
     }
 
@@ -318,6 +340,8 @@ public enum InputError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(path): \(reason) (after \(storedOffset) stored bytes, \(decompressedOffset) decompressed bytes)"
         case .damagedRecords(let path, let reason, let recordsRead):
             return "\(path): \(reason) (\(recordsRead) records read)"
+        case .limitReached(let path, let reason, let decompressedOffset):
+            return "\(path): \(reason) (after \(decompressedOffset) decompressed bytes)"
         }
     }
 }

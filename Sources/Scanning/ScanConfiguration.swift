@@ -1,3 +1,4 @@
+import EvidenceInput
 import Foundation
 
 /// Everything a scan needs to know, resolved once before it starts and immutable afterwards.
@@ -25,6 +26,9 @@ public struct ScanConfiguration: Sendable {
     /// `--since` / `--until`: keep only findings whose UTC time is inside (inclusive), in seconds.
     public var since: Int64?
     public var until: Int64?
+    /// How much one piece of evidence may decompress to (`--max-ratio`, `--max-decompressed`): past it
+    /// the rest is not read and the evidence is partial.
+    public var decompressionLimits = DecompressionLimits()
     /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
     public var scanDate: Int64 = Int64(Date().timeIntervalSince1970)
 

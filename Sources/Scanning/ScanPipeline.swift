@@ -70,7 +70,8 @@ public struct ScanPipeline {
                     let fileIndex = unit.lowerBound
                     if files[fileIndex].isArchive {
                         let visitor = ArchiveScanVisitor(files: files, configuration: configuration, queue: queue, merger: merger)
-                        ArchiveWalk.walk(files, archiveIndex: fileIndex, passwords: configuration.archivePasswords, visitor: visitor)
+                        ArchiveWalk.walk(files, archiveIndex: fileIndex, passwords: configuration.archivePasswords,
+                                         limits: configuration.decompressionLimits, visitor: visitor)
                         bytesRead.add(visitor.archiveBytes)
                     } else {
                         let summary = Self.read(files[fileIndex], index: fileIndex, configuration: configuration, queue: queue, bytesRead: bytesRead)
@@ -190,6 +191,7 @@ public struct ScanPipeline {
             summary.error = error.description
             return summary
         }
+        reader.budget = DecompressionBudget(limits: configuration.decompressionLimits, path: file.filesystemPath)
         // Binary logs (login records, journal files) are told by content and become one line per record.
         if let path = file.filesystemPath {
             do throws(InputError) {

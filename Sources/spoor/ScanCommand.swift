@@ -1,5 +1,6 @@
 import ArgumentParser
 import DetectionRules
+import EvidenceInput
 import ExposureReport
 import Foundation
 import RecordParsing
@@ -77,12 +78,22 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("max-correlation-events"), help: "Events kept for correlations (about 500 bytes each); beyond it correlations are incomplete and the scan says so.")
     var maximumCorrelationEvents: Int = 2_000_000
 
+    @Option(name: .customLong("max-ratio"), help: "Compression-bomb limit: one piece of evidence (a file, or an archive with all it holds) may decompress to at most this many times its stored size, checked past 256 MiB; the rest is not read and the evidence is partial (0: no limit).")
+    var maximumRatio: Int = DecompressionLimits().maximumRatio
+
+    @Option(name: .customLong("ratio-floor-mib"), help: "MiB a piece of evidence may decompress to before --max-ratio is checked.")
+    var ratioFloorMiB: Int = Int(DecompressionLimits().ratioFloorBytes >> 20)
+
+    @Option(name: .customLong("max-decompressed-gib"), help: "Compression-bomb limit: GiB one piece of evidence may decompress to in all (0: no limit).")
+    var maximumDecompressedGiB: Int = Int(DecompressionLimits().maximumBytes >> 30)
+
     @OptionGroup var engine: RuleEngineOptions
 
     mutating func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
         guard maximumLineBytes >= 256 else { throw ValidationError("--max-line-bytes must be at least 256") }
         guard chunkKiB >= 4 else { throw ValidationError("--chunk-kib must be at least 4") }
+        guard maximumRatio >= 0, maximumDecompressedGiB >= 0, ratioFloorMiB >= 0 else { throw ValidationError("--max-ratio, --ratio-floor-mib and --max-decompressed-gib cannot be negative") }
         guard findingsCap >= 0 else { throw ValidationError("--findings-cap cannot be negative") }
         if let referenceDate, CalendarDate(text: referenceDate) == nil { throw ValidationError("--reference-date must be YYYY-MM-DD, not '\(referenceDate)'") }
         if let timeZone, TimeZone(identifier: timeZone) == nil { throw ValidationError("--timezone: unknown zone '\(timeZone)' (use a tz database name such as Europe/London)") }
@@ -127,6 +138,9 @@ struct ScanCommand: ParsableCommand {
         configuration.referenceDate = referenceDate.flatMap(CalendarDate.init(text:))
         configuration.timeZoneIdentifier = timeZone ?? profileZone
         configuration.archivePasswords = archivePasswords
+        configuration.decompressionLimits.maximumRatio = maximumRatio
+        configuration.decompressionLimits.ratioFloorBytes = Int64(ratioFloorMiB) << 20
+        configuration.decompressionLimits.maximumBytes = Int64(maximumDecompressedGiB) << 30
         configuration.since = since.flatMap { UTCArgument.seconds($0, endOfDay: false) }
         configuration.until = until.flatMap { UTCArgument.seconds($0, endOfDay: true) }
         configuration.scanDate = Int64(started.timeIntervalSince1970)
