@@ -36,7 +36,7 @@ let package = Package(
         .target(name: "ArchiveCodec", dependencies: ["CArchive"]),
         // Evidence discovery, read-only opening, compression sniffing, decompression, SHA-256.
         .target(name: "EvidenceInput", dependencies: [
-            "ZlibCodec", "ArchiveCodec",
+            "ZlibCodec", "ArchiveCodec", "RecordParsing",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // Line-aligned chunks with line numbers and byte offsets; over-long line limits.

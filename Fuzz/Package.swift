@@ -34,6 +34,9 @@ let package = Package(
         .executableTarget(name: "FuzzGzip", dependencies: [
             "FuzzSupport", .product(name: "ZlibCodec", package: "spoor"),
         ]),
+        .executableTarget(name: "FuzzArchive", dependencies: [
+            "FuzzSupport", .product(name: "EvidenceInput", package: "spoor"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

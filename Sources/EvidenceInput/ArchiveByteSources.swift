@@ -104,6 +104,19 @@ final class ArchiveMemberSource: ArchiveByteSource {
         return count
     }
 
+    /// The member's bytes from the start, up to `limit` (call before any other read); nil when reading fails.
+    func readAll(limit: Int) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { buffer.deallocate() }
+        while bytes.count < limit {
+            guard let count = try? read(into: buffer) else { return nil }
+            if count == 0 { break }
+            bytes += UnsafeRawBufferPointer(rebasing: buffer[0..<min(count, limit - bytes.count)])
+        }
+        return bytes
+    }
+
     /// The largest 7z archive inside another archive that is read (from memory).
     static let sevenZipMemoryLimit = 256 << 20
 

@@ -71,6 +71,16 @@ public enum ArchiveListing {
                 let index = files.count
                 var file = EvidenceFile(displayPath: container + "!" + member.name, filesystemPath: nil)
                 let source = ArchiveMemberSource(archive: reader, hashes: false)
+                if CollectorBundle.isMetadataName(member.name), member.size.map({ $0 <= CollectorBundle.metadataLimit }) ?? true {
+                    // A small text file that describes the collection (its acquisition time, the host's zone):
+                    // kept whole, for the scan to read before it starts; it is scanned as a member too.
+                    file.member = ArchiveMemberOrigin(containerIndex: containerIndex, name: member.name, modificationTime: member.modificationTime,
+                                                      leadingBytes: [], depth: depth)
+                    file.member?.content = source.readAll(limit: CollectorBundle.metadataLimit)
+                    file.member?.leadingBytes = source.leadingBytes
+                    files.append(file)
+                    continue
+                }
                 // Is the member an archive itself? (A failure of the outer archive here still lists the
                 // member: its bytes before the damage are scanned.)
                 var nested = try? ArchiveReader(source: source, passwords: passwords)

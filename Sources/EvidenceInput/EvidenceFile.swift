@@ -50,6 +50,9 @@ public struct ArchiveMemberOrigin: Sendable, Hashable {
     public var leadingBytes: [UInt8]
     /// 1 for a member of an archive given as evidence, 2 for a member of an archive inside it, …
     public var depth: Int
+    /// The whole content of a small file that describes a collection (``CollectorBundle/isMetadataName(_:)``:
+    /// `uac.log`, `timedatectl.txt`, `etc/timezone`), kept by the listing; nil for every other member.
+    public var content: [UInt8]?
 
     public init(containerIndex: Int, name: String, modificationTime: Int64?, leadingBytes: [UInt8], depth: Int) {
         self.containerIndex = containerIndex

@@ -15,6 +15,8 @@ public enum YearInference {
         case gzipModificationTime = "gzip-mtime"
         /// `--reference-date` given by the investigator.
         case referenceDate = "reference-date"
+        /// When a triage collection (UAC) was made, from its own log: its files end at or before it.
+        case acquisitionTime = "acquisition-time"
         /// The file's modification time as found (weak: copies may have reset it).
         case fileModificationTime = "file-mtime"
         /// Nothing better: the date of the scan.
@@ -23,7 +25,7 @@ public enum YearInference {
         public var confidence: String {
             switch self {
             case .inLine: return "high"
-            case .rotationOrder, .gzipModificationTime, .referenceDate: return "medium"
+            case .rotationOrder, .gzipModificationTime, .referenceDate, .acquisitionTime: return "medium"
             case .fileModificationTime, .scanDate: return "low"
             }
         }

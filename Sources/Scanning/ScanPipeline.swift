@@ -35,9 +35,11 @@ public struct ScanPipeline {
             return total + size.int64Value
         }
         let dates = files.map(Self.dates(of:))
-        let (zone, zoneProblem) = Self.zone(configuration: configuration, files: files)
+        let bundles = CollectorBundle.find(in: files)
+        let (zone, zoneProblem) = Self.zone(configuration: configuration, files: files, bundles: bundles)
         let timeResolver = TimeResolver(paths: files.map(\.displayPath), dates: dates, zone: zone,
-                                        referenceDate: configuration.referenceDate, scanDate: configuration.scanDate)
+                                        referenceDate: configuration.referenceDate, scanDate: configuration.scanDate,
+                                        acquisitionTimes: files.map { CollectorBundle.bundle(of: $0.displayPath, in: bundles)?.acquisitionTime })
         let merger = ResultMerger(paths: files.map(\.displayPath), rules: rules, configuration: configuration, timeResolver: timeResolver)
         let queue = BlockingQueue<WorkItem>(capacity: 2 * configuration.jobs)
         // A file given as evidence and, for an archive, its members: one reader reads them in order.
@@ -97,6 +99,15 @@ public struct ScanPipeline {
         progress?(bytesRead.value, totalBytes)
         var outcome = merger.outcome(discoveryProblems: discovery.problems)
         if let zoneProblem { outcome.warnings.append(zoneProblem) }
+        outcome.collections = bundles
+        for bundle in bundles {
+            var parts: [String] = []
+            if let time = bundle.acquisitionTime, let source = bundle.acquisitionSource {
+                parts.append("acquired \(UTCText.format(nanoseconds: time * 1_000_000_000)) (\(source)): the upper bound for the years of its year-less logs")
+            }
+            if let zone = bundle.zone, let source = bundle.zoneSource { parts.append("zone \(zone) (\(source))") }
+            outcome.warnings.append("\(bundle.collector.uppercased()) collection \(bundle.root.isEmpty ? "." : bundle.root): " + (parts.isEmpty ? "no acquisition time or zone found" : parts.joined(separator: "; ")))
+        }
         return outcome
     }
 
@@ -152,15 +163,24 @@ public struct ScanPipeline {
         return mtime != 0 ? mtime : nil
     }
 
-    /// The zone of local stamps: `--timezone`, else an `etc/timezone` file among the evidence, else UTC
-    /// (with a warning, since local stamps are then only as good as that guess).
-    static func zone(configuration: ScanConfiguration, files: [EvidenceFile]) -> (ZoneChoice, String?) {
+    /// The zone of local stamps: `--timezone`, else the zone a triage collection recorded (`timedatectl`,
+    /// `[root]/etc/timezone`), else an `etc/timezone` (or `etc/localtime`) among the evidence, files or
+    /// archive members, else UTC (with a warning, since local stamps are then only as good as that guess).
+    /// One zone serves the whole scan: collections that disagree are named in a warning.
+    static func zone(configuration: ScanConfiguration, files: [EvidenceFile], bundles: [CollectorBundle] = []) -> (ZoneChoice, String?) {
         if let identifier = configuration.timeZoneIdentifier, let rules = ZoneRules(identifier: identifier) {
             return (ZoneChoice(rules: rules, source: "--timezone"), nil)
         }
+        let zoned = bundles.filter { $0.zone.flatMap { ZoneRules(identifier: $0) } != nil }
+        if let first = zoned.first, let name = first.zone, let rules = ZoneRules(identifier: name) {
+            let others = zoned.filter { $0.zone != name }
+            let problem = others.isEmpty ? nil
+                : "collections record different zones (\(([first] + others).map { "\($0.zoneSource ?? $0.root): \($0.zone ?? "?")" }.joined(separator: ", "))): \(name) was used for all; scan each collection alone, or give --timezone"
+            return (ZoneChoice(rules: rules, source: "evidence:\(first.zoneSource ?? first.root)"), problem)
+        }
         for file in files where file.displayPath.hasSuffix("etc/timezone") {
-            if let path = file.filesystemPath, let text = try? String(contentsOfFile: path, encoding: .utf8) {
-                let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if let bytes = CollectorBundle.content(of: file) {
+                let name = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
                 if let rules = ZoneRules(identifier: name) { return (ZoneChoice(rules: rules, source: "evidence:\(file.displayPath)"), nil) }
             }
         }
@@ -313,6 +333,8 @@ public struct ScanOutcome: Sendable {
     public var nulLines: [Int: NulLineCount] = [:]
     /// Secrets the rules redacted and their markers, to scrub from the whole report.
     public var secrets: [(value: [UInt8], marker: String)] = []
+    /// Triage collections found among the evidence (their acquisition time and zone were used).
+    public var collections: [CollectorBundle] = []
 }
 
 /// Hands out reading units (a file, or an archive and its members) in order, never starting one more

@@ -69,14 +69,17 @@ struct TimeResolver {
     let zone: ZoneChoice
     let referenceDate: CalendarDate?
     let scanDate: Int64
+    /// For each file: when the collection holding it was made (``CollectorBundle``), if known.
+    let acquisitionTimes: [Int64?]
     /// For each file: its rotation set and its age rank in it (0 newest).
     private let rotation: [(set: Int, rank: Int)]
     private let setMembers: [[Int]]
     /// Resolved first and last local dates of year-less files, by file index.
     private var resolvedSpans: [Int: (first: CalendarDate, last: CalendarDate)] = [:]
 
-    init(paths: [String], dates: [FileDates], zone: ZoneChoice, referenceDate: CalendarDate?, scanDate: Int64) {
+    init(paths: [String], dates: [FileDates], zone: ZoneChoice, referenceDate: CalendarDate?, scanDate: Int64, acquisitionTimes: [Int64?]? = nil) {
         self.dates = dates
+        self.acquisitionTimes = acquisitionTimes ?? Array(repeating: nil, count: paths.count)
         self.zone = zone
         self.referenceDate = referenceDate
         self.scanDate = scanDate
@@ -112,6 +115,8 @@ struct TimeResolver {
             decided = (fromAnchor(YearInference.Anchor(utcSeconds: mtime, isUpperBound: true, source: .gzipModificationTime)), .gzipModificationTime)
         } else if let reference = referenceDate {
             decided = (fromAnchor(YearInference.Anchor(year: reference.year, month: reference.month, day: reference.day, isUpperBound: true, source: .referenceDate)), .referenceDate)
+        } else if let acquired = acquisitionTimes[fileIndex] {
+            decided = (fromAnchor(YearInference.Anchor(utcSeconds: acquired, isUpperBound: true, source: .acquisitionTime)), .acquisitionTime)
         } else if let anchor = olderMemberCompressionAnchor(of: fileIndex) {
             decided = (fromAnchor(anchor), .rotationOrder)
         } else if let mtime = dates[fileIndex].fileModificationTime {

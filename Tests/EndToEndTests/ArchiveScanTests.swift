@@ -79,6 +79,43 @@ struct ArchiveScanTests {
         #expect(report.findings.contains { $0.evidence[0].path == "uac-web01.tar.gz![root]/var/log/auth.log.2.gz" })
     }
 
+    @Test("a UAC bundle's uac.log bounds the years of its year-less logs and its timedatectl gives the zone; both are said in the report")
+    func uacAcquisitionTimeAndZone() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let archive = folder.url.appendingPathComponent("uac-db02.tar.gz")
+        let writer = try ArchiveWriter(path: archive.path, format: .tar, filter: .gzip)
+        // The member's stored mtime says 2031 (a copy that reset it): the acquisition time must win.
+        let mtime2031: Int64 = 1_924_992_000
+        try writer.addFile(name: "[root]/var/log/auth.log", bytes: Array("""
+            Dec 30 23:59:58 db02 sshd[812]: Failed password for root from 198.51.100.9 port 50000 ssh2
+            Jan  2 08:15:00 db02 sshd[815]: Accepted password for deploy from 198.51.100.9 port 50001 ssh2
+
+            """.utf8), modificationTime: mtime2031)
+        try writer.addFile(name: "live_response/system/timedatectl.txt", bytes: Array("""
+                           Local time: Tue 2024-01-02 09:30:00 CET
+                       Universal time: Tue 2024-01-02 08:30:00 UTC
+                            Time zone: Europe/Berlin (CET, +0100)
+
+            """.utf8), modificationTime: mtime2031)
+        try writer.addFile(name: "uac.log", bytes: Array("""
+            2024-01-02 09:29:10 +0100 INFO UAC (Unix-like Artifacts Collector) 2.9.0
+            2024-01-02 09:31:45 +0100 INFO Acquisition finished
+
+            """.utf8), modificationTime: mtime2031)
+        try writer.close()
+        let (result, report) = try scan("uac-db02.tar.gz", in: folder, name: "uac.json")
+        #expect(result.status == 1, "stderr: \(result.standardError)")
+        let auth = try #require(report.evidence.first { $0.path == "uac-db02.tar.gz![root]/var/log/auth.log" })
+        #expect(auth.yearSource == "acquisition-time")
+        #expect(auth.zoneSource == "evidence:uac-db02.tar.gz!live_response/system/timedatectl.txt")
+        // Local Berlin time (UTC+1 in winter), the year rolled over between the two lines, bounded by 2024-01-02.
+        #expect(auth.timeRange?.first == "2023-12-30T22:59:58Z")
+        #expect(auth.timeRange?.last == "2024-01-02T07:15:00Z")
+        #expect(report.summary.warnings.contains { $0.hasPrefix("UAC collection uac-db02.tar.gz!: acquired 2024-01-02T08:31:45Z (uac-db02.tar.gz!uac.log)") && $0.contains("zone Europe/Berlin") })
+        #expect(!report.summary.warnings.contains { $0.contains("read as UTC") })
+    }
+
     @Test("a zip of the same files gives the same findings")
     func zipOfSamples() throws {
         let folder = try TemporaryFolder()
