@@ -167,6 +167,9 @@ public struct EvidenceEntry: Codable, Sendable, Equatable {
     public var archiveFormat: String?
     /// For an archive member: the modification time its archive stored, UTC.
     public var memberModificationTime: String?
+    /// Set when this file was not read because the file named has the same decompressed content
+    /// (`auth.log.1` beside `auth.log.1.gz`): its lines are that file's, counted once.
+    public var duplicateOf: String?
 
     public init(path: String, sha256: String?, bytes: Int64, compression: String, decompressedBytes: Int64, lines: Int, status: Status, error: String?, warnings: [String], gzipMembers: Int?, truncatedLines: Int, hasDamagedData: Bool) {
         self.path = path
@@ -198,6 +201,7 @@ public struct EvidenceEntry: Codable, Sendable, Equatable {
         case zoneSource = "zone_source"
         case gzipModificationTime = "gzip_mtime"
         case archiveFormat = "archive_format"
+        case duplicateOf = "duplicate_of"
         case memberModificationTime = "member_mtime"
     }
 }

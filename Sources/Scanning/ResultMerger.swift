@@ -292,6 +292,7 @@ final class ResultMerger: @unchecked Sendable {
             warnings: summary.warnings, gzipMembers: summary.gzipMembers, truncatedLines: summary.truncatedLines,
             hasDamagedData: summary.hasDamagedData)
         entry.archiveFormat = summary.archiveFormat
+        entry.duplicateOf = summary.duplicateOf
         if let mtime = summary.memberModificationTime {
             entry.memberModificationTime = UTCText.format(nanoseconds: mtime * 1_000_000_000)
         }

@@ -29,6 +29,9 @@ public struct ScanConfiguration: Sendable {
     /// How much one piece of evidence may decompress to (`--max-ratio`, `--max-decompressed`): past it
     /// the rest is not read and the evidence is partial.
     public var decompressionLimits = DecompressionLimits()
+    /// Read a file whose decompressed content repeats an earlier file's only once (the copy is listed,
+    /// hashed and marked `duplicate_of`); `--scan-duplicates` turns it off.
+    public var readsRepeatedContentOnce = true
     /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
     public var scanDate: Int64 = Int64(Date().timeIntervalSince1970)
 

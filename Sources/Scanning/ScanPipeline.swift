@@ -44,6 +44,8 @@ public struct ScanPipeline {
         let queue = BlockingQueue<WorkItem>(capacity: 2 * configuration.jobs)
         // A file given as evidence and, for an archive, its members: one reader reads them in order.
         let units = Self.readingUnits(files)
+        // Files that repeat an earlier file's content (auth.log.1 beside auth.log.1.gz) are read once.
+        let copies = configuration.readsRepeatedContentOnce ? DuplicateContent.find(in: files) : [:]
         let nextUnit = FileDispenser(units: units, lookahead: max(4, 2 * configuration.jobs), merger: merger)
         let readerCount = max(1, min(configuration.jobs, units.count))
         let group = DispatchGroup()
@@ -75,6 +77,9 @@ public struct ScanPipeline {
                         ArchiveWalk.walk(files, archiveIndex: fileIndex, passwords: configuration.archivePasswords,
                                          limits: configuration.decompressionLimits, visitor: visitor)
                         bytesRead.add(visitor.archiveBytes)
+                    } else if let copy = copies[fileIndex] {
+                        merger.fileRead(fileIndex, summary: Self.copySummary(files[fileIndex], copy: copy, original: files[copy.original]))
+                        bytesRead.add(copy.storedBytes)
                     } else {
                         let summary = Self.read(files[fileIndex], index: fileIndex, configuration: configuration, queue: queue, bytesRead: bytesRead)
                         merger.fileRead(fileIndex, summary: summary)
@@ -194,6 +199,18 @@ public struct ScanPipeline {
                 "no time zone given (--timezone) or found in the evidence (etc/timezone): local time stamps were read as UTC")
     }
 
+    /// The entry of a file not read because an earlier file has the same content.
+    static func copySummary(_ file: EvidenceFile, copy: DuplicateContent.Copy, original: EvidenceFile) -> FileSummary {
+        var summary = FileSummary(path: file.displayPath)
+        summary.sha256 = copy.storedSHA256
+        summary.storedBytes = copy.storedBytes
+        summary.compression = copy.compression.rawValue
+        summary.decompressedBytes = copy.decompressedBytes
+        summary.duplicateOf = original.displayPath
+        summary.warnings.append("same content as \(original.displayPath) (decompressed SHA-256 \(copy.contentSHA256)): scanned there, not again")
+        return summary
+    }
+
     struct WorkItem: Sendable {
         var fileIndex: Int
         var chunk: Chunk
@@ -311,6 +328,8 @@ struct FileSummary: Sendable {
     var archiveFormat: String?
     /// For an archive member: its stored modification time, seconds since 1970 UTC.
     var memberModificationTime: Int64?
+    /// Set when the file was not read because this earlier file has the same content.
+    var duplicateOf: String?
 }
 
 /// The scan's deterministic result, before the caller adds how the run was made.

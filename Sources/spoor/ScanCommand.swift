@@ -87,6 +87,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("max-decompressed-gib"), help: "Compression-bomb limit: GiB one piece of evidence may decompress to in all (0: no limit).")
     var maximumDecompressedGiB: Int = Int(DecompressionLimits().maximumBytes >> 30)
 
+    @Flag(name: .customLong("scan-duplicates"), help: "Read files whose decompressed content repeats an earlier file's too (by default they are listed, hashed and marked duplicate_of, not read again).")
+    var scansDuplicates = false
+
     @OptionGroup var engine: RuleEngineOptions
 
     mutating func validate() throws {
@@ -138,6 +141,7 @@ struct ScanCommand: ParsableCommand {
         configuration.referenceDate = referenceDate.flatMap(CalendarDate.init(text:))
         configuration.timeZoneIdentifier = timeZone ?? profileZone
         configuration.archivePasswords = archivePasswords
+        configuration.readsRepeatedContentOnce = !scansDuplicates
         configuration.decompressionLimits.maximumRatio = maximumRatio
         configuration.decompressionLimits.ratioFloorBytes = Int64(ratioFloorMiB) << 20
         configuration.decompressionLimits.maximumBytes = Int64(maximumDecompressedGiB) << 30

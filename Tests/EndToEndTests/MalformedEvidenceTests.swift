@@ -132,4 +132,24 @@ struct MalformedEvidenceTests {
         #expect(!expected.isEmpty)
         #expect(expected.subtracting(Self.findingKeys(report, path: Self.good)).isEmpty)
     }
+
+    @Test("the same log plain and gzipped is scanned once: the copy is listed with its hash and duplicate_of, the findings are the plain file's alone")
+    func repeatedContent() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let sample = SpoorProcess.packageRoot.appendingPathComponent(Self.good)
+        try FileManager.default.createDirectory(at: folder.url.appendingPathComponent("log"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: sample, to: folder.url.appendingPathComponent("log/auth.log"))
+        _ = try SpoorProcess.runToolData("/bin/sh", ["-c", "gzip -c \"$0/log/auth.log\" > \"$0/log/auth.log.gz\"", folder.url.path])
+        let (result, report) = try Self.scan([folder.url.appendingPathComponent("log").path])
+        #expect(result.status == 1, "stderr: \(result.standardError)")
+        #expect(report.summary.isComplete)
+        let copy = try #require(report.evidence.first { $0.path.hasSuffix("auth.log.gz") })
+        #expect(copy.duplicateOf?.hasSuffix("log/auth.log") == true)
+        #expect(copy.compression == "gzip" && copy.sha256?.count == 64 && copy.lines == 0)
+        #expect(copy.warnings.contains { $0.contains("same content as") })
+        #expect(report.findings.allSatisfy { $0.evidence.allSatisfy { !$0.path.hasSuffix(".gz") } })
+        let (_, alone) = try Self.scan([Self.good])
+        #expect(report.findings.count == alone.findings.count)
+    }
 }
