@@ -50,9 +50,11 @@ public enum PatternExport {
     /// Named groups `(?<name>…)` and `(?P<name>…)` as non-capturing `(?:…)` (a pattern list joined by a
     /// tool may repeat a name; captures mean nothing to a raw search), and an escaped punctuation
     /// character `\/` as `\x2f` (engines disagree on which punctuation may be escaped, all read `\xHH`).
-    /// Lookbehinds `(?<=` and `(?<!` stay.
-    static func portable(_ text: String) -> String {
+    /// Lookbehinds `(?<=` and `(?<!` stay, and so do names in a pattern that refers to a group by name.
+    public static func portable(_ text: String) -> String {
         let bytes = Array(text.utf8)
+        // A backreference or subroutine call by name needs its group's name: keep names then.
+        let keepsNames = ["\\k", "\\g{", "(?P=", "(?P>", "(?&"].contains { text.contains($0) }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var index = 0
@@ -70,7 +72,7 @@ public enum PatternExport {
                 index += 2
                 continue
             }
-            if byte == UInt8(ascii: "("), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "?") {
+            if !keepsNames, byte == UInt8(ascii: "("), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "?") {
                 var nameStart = index + 2
                 if bytes[nameStart] == UInt8(ascii: "P") && nameStart + 1 < bytes.count && bytes[nameStart + 1] == UInt8(ascii: "<") { nameStart += 1 }
                 if bytes[nameStart] == UInt8(ascii: "<"), nameStart + 1 < bytes.count, bytes[nameStart + 1] != UInt8(ascii: "="),
