@@ -12,8 +12,10 @@ import PatternMatching
 enum RegexLiteralExtractor {
     /// Literals shorter than this select too many lines to be worth a gate.
     static let minimumGateLength = 3
-    /// More alternatives than this make a gate that costs more than it saves.
-    static let maximumAlternatives = 16
+    /// More alternatives than this make a gate that admits too many lines to be worth it. (The prefilter
+    /// finds all literals in one pass whatever their number, so the limit is about selectivity, not the
+    /// cost of searching: 17 miner names, say, still select almost no line.)
+    static let maximumAlternatives = 64
 
     /// The literals (any one of which every match contains), or nil.
     static func requiredLiterals(in pattern: [UInt8], isCaseless: Bool) -> [LiteralPrefilter.Literal]? {

@@ -95,6 +95,8 @@ final class ChunkMatcher {
     private var isCapFull: [Bool] = []
     private let activityCollector = ActivityCollector()
     private var tallies: [ActivityCollector.TallyKey: Int] = [:]
+    /// When set (`spoor lint --cost`), where this matcher's time goes; nil in scans.
+    var costs: MatchingCosts?
 
     init(rules: RuleSet, configuration: ScanConfiguration, capBoard: FindingsCapBoard) {
         self.rules = rules
@@ -115,14 +117,19 @@ final class ChunkMatcher {
             recordStamps.append(contentsOf: repeatElement(0, count: lineCount - recordStamps.count))
         }
         chunk.bytes.withUnsafeBufferPointer { buffer in
+            var clock = costs.map { _ in MatchingCosts.now() } ?? 0
             classify(chunk, buffer: buffer, summary: &result.summary)
             if configuration.collectsActivities { collectActivities(chunk, buffer: buffer, result: &result) }
+            if let costs { costs.records += costs.lap(&clock) }
             _ = lineStarts.withUnsafeBufferPointer { starts in
                 rules.prefilter.scan(buffer, lineStarts: starts, scratch: evaluator.scratch, into: &literalHits)
             }
+            if let costs { costs.prefilter += costs.lap(&clock) }
             for (ruleIndex, rule) in rules.rules.enumerated() {
                 var kept = 0
+                var visited = 0
                 let visit = { (lineIndex: Int) in
+                    visited += 1
                     let range = chunk.contentRange(ofLine: lineIndex, lineStarts: self.lineStarts)
                     let line = UnsafeBufferPointer(rebasing: buffer[range])
                     let record = self.record(lineIndex, line: line)
@@ -164,6 +171,10 @@ final class ChunkMatcher {
                     }
                 } else {
                     for lineIndex in 0..<lineCount { visit(lineIndex) }
+                }
+                if let costs {
+                    costs.rules[ruleIndex] += costs.lap(&clock)
+                    costs.candidateLines[ruleIndex] += visited
                 }
             }
         }

@@ -1,4 +1,5 @@
 import PatternMatching
+import Foundation
 import Testing
 
 /// A chunk of lines and where each starts, as LineChunking's `lineStarts(into:)` gives them.
@@ -132,5 +133,114 @@ struct LiteralPrefilterTests {
         #expect(hits[0] == chunk.linesContaining(literal, caseless: false))
         #expect(hits[1] == chunk.linesContaining(literal, caseless: true))
         #expect(!hits[0].isEmpty && hits[1].count > hits[0].count)
+    }
+}
+
+/// The one-pass automaton against the byte-by-byte reference on inputs built to break it: many
+/// overlapping literals (one a suffix or prefix of another), cased and caseless twins, bytes above
+/// 0x7f and invalid UTF-8, literals at the first and last byte of the chunk, and real log lines.
+@Suite("LiteralPrefilter against the reference")
+struct LiteralPrefilterReferenceTests {
+    /// A small deterministic generator (SplitMix64), so that a failure is reproducible from its seed.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static func check(_ chunk: ChunkFixture, _ literals: [LiteralPrefilter.Literal], seed: UInt64 = 0) throws {
+        let prefilter = try LiteralPrefilter(literals: literals)
+        var hits: [[Int32]] = []
+        #expect(chunk.scan(prefilter, hits: &hits) == 0)
+        #expect(hits.count == literals.count)
+        for (index, literal) in literals.enumerated() {
+            let expected = chunk.linesContaining(literal.bytes, caseless: literal.isCaseless)
+            #expect(hits[index] == expected, "seed \(seed), literal \(index) \(literal.bytes) caseless \(literal.isCaseless)")
+        }
+    }
+
+    @Test("random literals over a small alphabet (dense overlaps), with high bytes, 300 seeds")
+    func randomized() throws {
+        // Alphabet: a, A, b, B, the newline, 0xff, 0xc3 and a space: literals overlap constantly.
+        let alphabet: [UInt8] = [0x61, 0x41, 0x62, 0x42, 0x0a, 0xff, 0xc3, 0x20, 0x61, 0x62]
+        for seed in UInt64(1)...300 {
+            var random = SplitMix(state: seed)
+            var text: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...400, using: &random) { text.append(alphabet.randomElement(using: &random)!) }
+            var literals: [LiteralPrefilter.Literal] = []
+            for _ in 0..<Int.random(in: 1...24, using: &random) {
+                var bytes: [UInt8] = []
+                for _ in 0..<Int.random(in: 1...5, using: &random) {
+                    // No newline inside a literal (the gate never derives one).
+                    bytes.append(alphabet.filter { $0 != 0x0a }.randomElement(using: &random)!)
+                }
+                let literal = LiteralPrefilter.Literal(bytes: bytes, isCaseless: Bool.random(using: &random))
+                if !literals.contains(literal) { literals.append(literal) }
+            }
+            // Literals cut from the text itself, so that most of them hit, at its very start and end.
+            if text.count > 3 {
+                literals.append(.init(bytes: Array(text.prefix(3)).filter { $0 != 0x0a }, isCaseless: false))
+                literals.append(.init(bytes: Array(text.suffix(3)).filter { $0 != 0x0a }, isCaseless: true))
+            }
+            literals = literals.filter { !$0.bytes.isEmpty }
+            var unique: [LiteralPrefilter.Literal] = []
+            for literal in literals where !unique.contains(literal) { unique.append(literal) }
+            try Self.check(ChunkFixture(text), unique, seed: seed)
+        }
+    }
+
+    @Test("suffixes, prefixes and nested literals are all reported on the same line")
+    func nested() throws {
+        let chunk = ChunkFixture("Accepted publickey for root\nsudo: root : COMMAND=/bin/sh\npublic key\nkey\n")
+        try Self.check(chunk, [
+            .init(bytes: Array("Accepted publickey".utf8), isCaseless: false),
+            .init(bytes: Array("publickey".utf8), isCaseless: false),
+            .init(bytes: Array("key".utf8), isCaseless: false),
+            .init(bytes: Array("KEY".utf8), isCaseless: false),
+            .init(bytes: Array("KEY".utf8), isCaseless: true),
+            .init(bytes: Array("ey".utf8), isCaseless: false),
+            .init(bytes: Array("root".utf8), isCaseless: false),
+            .init(bytes: Array(": root :".utf8), isCaseless: false),
+            .init(bytes: Array("command=/bin/sh".utf8), isCaseless: true),
+            .init(bytes: Array("command=/bin/sh".utf8), isCaseless: false),
+            .init(bytes: Array("=/".utf8), isCaseless: false),
+        ])
+    }
+
+    @Test("the literals of the bundled rules over the sample logs agree with the reference")
+    func realShaped() throws {
+        // Every line of the sample host's plain logs, and literals like the gates derive (cased and
+        // caseless, with punctuation and spaces).
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let logs = root.appendingPathComponent("samples/var/log")
+        var text: [UInt8] = []
+        for name in ["auth.log", "syslog"] {
+            if let data = FileManager.default.contents(atPath: logs.appendingPathComponent(name).path) { text += Array(data) }
+        }
+        try #require(!text.isEmpty, "samples/var/log has no plain logs")
+        let words = ["Failed password", "invalid user", "Accepted ", "sshd[", "sudo:", "COMMAND=", "session opened",
+                     "session closed", "pam_unix", "/tmp/", "wget ", "curl ", "base64", "type=EXECVE", "uid=0", "GET /",
+                     "POST ", " 404 ", "rclone", "${jndi:", "authentication failure", "Disconnected from", "[preauth]",
+                     "useradd", "passwd", "cron", "CRON[", "root", "ssh2", "port ", ".sh", "User-Agent", "Mozilla"]
+        var literals: [LiteralPrefilter.Literal] = []
+        for (index, word) in words.enumerated() {
+            literals.append(.init(bytes: Array(word.utf8), isCaseless: index % 3 == 0))
+            literals.append(.init(bytes: Array(word.utf8), isCaseless: index % 3 != 0))
+        }
+        try Self.check(ChunkFixture(text), literals)
+    }
+
+    @Test("a chunk that is one line without a newline, and an empty chunk")
+    func edges() throws {
+        try Self.check(ChunkFixture("sshd"), [.init(bytes: Array("sshd".utf8), isCaseless: false), .init(bytes: Array("SSHD".utf8), isCaseless: true)])
+        let prefilter = try LiteralPrefilter(literals: [.init(bytes: Array("x".utf8), isCaseless: false)])
+        var hits: [[Int32]] = [[3]]
+        #expect(ChunkFixture("").scan(prefilter, hits: &hits) == 0)
+        #expect(hits == [[]])
     }
 }
