@@ -100,6 +100,7 @@ rect.hit{fill:transparent}
 .table-tools input{font:inherit;padding:.15rem .4rem;border:1px solid var(--line);border-radius:4px;min-width:14rem;max-width:100%}
 .count{color:var(--muted)}
 .capped{background:#fff8c5;border:1px solid #d4a72c;border-radius:4px;padding:.3rem .6rem;font-size:.9rem;margin:.3rem 0}
+.table-section{content-visibility:auto;contain-intrinsic-size:auto 40rem}
 .table-wrap{overflow:auto;max-height:34rem;border:1px solid var(--line);border-radius:6px}
 table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{padding:.25rem .5rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
@@ -123,6 +124,7 @@ tbody tr:target td{background:#fff8c5}
 @media (max-width:640px){html{font-size:14px}body{padding:0 .5rem 1rem}.provenance dl,.card dl{grid-template-columns:1fr}.table-tools input{min-width:0;width:100%}}
 @media print{
 html{font-size:10pt}body{max-width:none;padding:0}
+.table-section{content-visibility:visible}
 .toc,.skip,.chart-tools,.table-tools input,.filter-banner,noscript{display:none!important}
 .table-wrap{max-height:none;overflow:visible;border:none}
 thead th{position:static}
@@ -165,7 +167,8 @@ function sv(tag, attrs) {
   if (attrs) for (var k in attrs) node.setAttribute(k, attrs[k]);
   return node;
 }
-function num(n) { return Number(n).toLocaleString('en-US'); }
+var NUMBERS = new Intl.NumberFormat('en-US');
+function num(n) { return NUMBERS.format(Number(n)); }
 function bytes(n) {
   if (n === null || n === undefined) return '';
   var units = ['B', 'kB', 'MB', 'GB', 'TB'], v = Number(n), i = 0;
@@ -457,6 +460,8 @@ function drawChart() {
   svg.setAttribute('data-bars', bars); svg.setAttribute('data-events', drawnEvents);
 }
 var dragged = false;
+drawChart();
+rendered.chartMs = Math.round(performance.now() - started);
 
 // ---- tables --------------------------------------------------------------------------------------
 var tableState = {};
@@ -469,7 +474,7 @@ function cellText(type, v) {
   return String(v);
 }
 function rowMatches(t, row, st) {
-  if (st.text && st.haystack[row.index].indexOf(st.text) < 0) return false;
+  if (st.text && haystack(t)[row.index].indexOf(st.text) < 0) return false;
   if (filter) {
     if (t.hostColumn !== undefined && t.hostColumn !== null) {
       var hosts = String(row.cells[t.hostColumn] || '').split(', ');
@@ -484,6 +489,11 @@ function rowMatches(t, row, st) {
     if (filter.tactic && t.tacticColumn !== undefined && t.tacticColumn !== null && row.cells[t.tacticColumn] !== filter.tactic) return false;
   }
   return true;
+}
+function haystack(t) {
+  var st = tableState[t.id];
+  if (!st.haystack) st.haystack = t.rows.map(function (cells) { return cells.map(function (v, i) { return cellText(t.columns[i].type, v); }).join('\u0001').toLowerCase(); });
+  return st.haystack;
 }
 function filtered(t) { return (t.hostColumn !== undefined && t.hostColumn !== null) || (t.fromColumn !== undefined && t.fromColumn !== null); }
 function renderRows(t) {
@@ -536,7 +546,6 @@ D.tables.forEach(function (t) {
   add(table, el('caption', {'class': 'skip'}, t.title));
   var head = el('tr');
   var st = {rows: t.rows.map(function (cells, i) { return {cells: cells, index: i}; }), sort: null, desc: false, text: '', table: table, count: count, input: input};
-  st.haystack = t.rows.map(function (cells) { return cells.map(function (v, i) { return cellText(t.columns[i].type, v); }).join('\u0001').toLowerCase(); });
   tableState[t.id] = st;
   t.columns.forEach(function (col, i) {
     var th = el('th', {scope: 'col', 'data-key': col.key});
@@ -626,12 +635,12 @@ add(foot, el('dl', null, [
   el('dt', null, 'Method'), el('dd', null, listOf(P.method, '—')),
   el('dt', null, 'This page'), el('dd', null, P.pageLimits + ' Drawn offline: no request leaves this file.')]));
 
-// ---- draw, and say what was drawn -------------------------------------------------------------------
-drawChart();
+// ---- say what was drawn -----------------------------------------------------------------------------
 var resizeTimer = null;
 window.addEventListener('resize', function () { clearTimeout(resizeTimer); resizeTimer = setTimeout(drawChart, 150); });
 if (location.hash && location.hash.length > 1) { try { reveal(decodeURIComponent(location.hash.slice(1))); } catch (e) {} }
 rendered.ms = Math.round(performance.now() - started);
+rendered.sinceNavigation = Math.round(performance.now());
 document.documentElement.setAttribute('data-spoor-render', JSON.stringify(rendered));
 })();
 
