@@ -2,6 +2,7 @@
 """Checks the HTML report as headless Chromium drew it (the DOM after its script ran) against the JSON
 report it came from. Called by scripts/test-html with its work folder; exits 1 on the first failed
 check list, printing every failure."""
+import datetime
 import json
 import os
 import sys
@@ -9,6 +10,8 @@ from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ROWS_PER_TABLE = 2000
+TACTICS = ["reconnaissance", "resource-development", "initial-access", "execution", "persistence", "privilege-escalation", "defense-evasion",
+           "credential-access", "discovery", "lateral-movement", "collection", "command-and-control", "exfiltration", "impact"]
 SECRETS = ["Winter2024!", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"]
 
 
@@ -232,6 +235,44 @@ def main():
     check(line in cells, "the hostile line is not shown as text")
     check('<b id="injected">bold</b> title' in cells, "the hostile rule title is not shown as text")
     check(json.loads(next(hostile.all(lambda n: n.tag == "html")).attrs.get("data-spoor-render") or "null") is not None, "the hostile page did not finish drawing")
+
+    # The page in use: keyboard and mouse on the chart, clearing, sorting, searching, zooming, links.
+    interact_root = next(parse(os.path.join(work, "interact.dom.html")).all(lambda n: n.tag == "html"))
+    used = json.loads(interact_root.attrs.get("data-interactions") or "null")
+    check(used is not None, "the interaction driver did not finish")
+    if used:
+        bar = used["bar"]
+        cited_ids = {i for v in verdicts for r in v["reasons"] for i in r["finding_ids"]} | {e["finding_id"] for e in report["timeline"] if e.get("finding_id")}
+        embedded = [f for i, f in enumerate(report["findings"]) if i < ROWS_PER_TABLE or f["id"] in cited_ids]
+
+        def in_bar(f, tactic=None):
+            utc = (f.get("time") or {}).get("utc")
+            if not utc or f["fields"].get("host") != bar["host"]:
+                return False
+            t = datetime.datetime.strptime(utc[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc).timestamp() * 1000
+            if not (bar["start"] <= t < bar["end"]):
+                return False
+            if tactic is None:
+                return True
+            tags = [tag[7:].replace("_", "-") for tag in f["rule"]["tags"] if tag.startswith("attack.")]
+            return next((tag for tag in tags if tag in TACTICS), "other") == tactic
+        expected_bar = sum(1 for f in embedded if in_bar(f))
+        check(used["bannerShown"], "choosing a bar with Enter shows no filter banner")
+        if len(embedded) < len(report["findings"]):
+            check(f"{bar['count']} findings in this period" in used["bannerText"] and "of them among the" in used["bannerText"],
+                  f"the banner does not say how many of the bar's findings the capped page holds: {used['bannerText']!r}")
+        check(used["findingsAfterBar"] == expected_bar and expected_bar > 0, f"after choosing the bar {bar}: {used['findingsAfterBar']} finding rows, expected {expected_bar}")
+        check(used["findingHostsAfterBar"] == [bar["host"]], f"after choosing a bar the findings show hosts {used['findingHostsAfterBar']}")
+        expected_tactic = sum(1 for f in embedded if in_bar(f, used["tactic"]))
+        check(used["findingsAfterTactic"] == expected_tactic, f"after clicking the {used['tactic']} segment: {used['findingsAfterTactic']} rows, expected {expected_tactic}")
+        check(not used["bannerAfterClear"] and used["findingsAfterClear"] == len(embedded), "clearing the chart's filter does not bring every row back")
+        failed = sorted((s["failed_logins"] for s in report["entities"]["sources"]), reverse=True)[:5]
+        check(used["sourcesSortedFailed"] == failed and used["sortAttribute"] == "descending", f"sources sorted by failed logins: {used['sourcesSortedFailed']}, expected {failed}")
+        check("203.0.113.77" in used["sourcesAfterSearch"] and len(used["sourcesAfterSearch"]) < len(report["entities"]["sources"]),
+              f"searching sources for 203.0.113.77 left {used['sourcesAfterSearch'][:5]}")
+        check(used["rangeAfterZoom"] != used["rangeBeforeZoom"] and used["eventsAfterZoom"] < used["eventsBeforeZoom"], f"dragging did not zoom: {used['rangeBeforeZoom']} -> {used['rangeAfterZoom']}")
+        check(used["eventsAfterReset"] == used["eventsBeforeZoom"], "'Show everything' did not undo the zoom")
+        check(used["linkHash"] == "#f-" + used["linkFinding"] and used["linkTargetFlashed"], "following a reason's finding link did not reach and mark its row")
 
     # No network request beyond what Chromium makes by itself on a blank page.
     baseline = urls(os.path.join(work, "blank.net.json"))

@@ -371,10 +371,11 @@ function drawChart() {
       bar.addEventListener('click', function (e) {
         if (dragged) return;
         var tactic = e.target && e.target.getAttribute && e.target.getAttribute('data-tactic');
-        setFilter({host: lane.host, from: bucket.start, to: bucket.start + step, tactic: tactic || null});
+        setFilter({host: lane.host, from: bucket.start, to: bucket.start + step, tactic: tactic || null,
+          count: tactic ? bucket.parts[TACTIC_NAMES.indexOf(tactic)] : bucket.total});
       });
       bar.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setFilter({host: lane.host, from: bucket.start, to: bucket.start + step, tactic: null}); }
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); setFilter({host: lane.host, from: bucket.start, to: bucket.start + step, tactic: null, count: bucket.total}); }
       });
       g.appendChild(bar);
       bars++; drawnEvents += bucket.total;
@@ -577,14 +578,21 @@ function setFilter(f) {
   if (f) {
     add(banner, ['Tables filtered by the chart: ', el('strong', null, f.host), ', ' + when(new Date(f.from).toISOString()).slice(0, 16) + ' to ' +
       when(new Date(f.to).toISOString()).slice(0, 16) + ' UTC' + (f.tactic ? ', findings of tactic ' + f.tactic : '') + '. ']);
+    D.tables.forEach(function (t) { if (filtered(t)) renderRows(t); });
+    var findingsTable = D.tables.filter(function (t) { return t.id === 'findings'; })[0];
+    if (findingsTable && findingsTable.total > findingsTable.rows.length && f.count !== undefined) {
+      var held = tableState.findings.table.getAttribute('data-shown');
+      add(banner, plural(f.count, 'finding') + ' in this period' + (f.tactic ? ' and tactic' : '') + ', ' + num(held) +
+        ' of them among the ' + num(findingsTable.rows.length) + ' finding rows this page holds (the JSON report has them all). ');
+    }
     var clear = el('button', {type: 'button', id: 'clear-filter'}, 'Show all rows');
     clear.addEventListener('click', function () { setFilter(null); });
     add(banner, clear);
     banner.hidden = false;
   } else {
     banner.hidden = true;
+    D.tables.forEach(function (t) { if (filtered(t)) renderRows(t); });
   }
-  D.tables.forEach(function (t) { if (filtered(t)) renderRows(t); });
   if (f) document.getElementById('sec-findings').scrollIntoView({block: 'start'});
 }
 function reveal(id) {
