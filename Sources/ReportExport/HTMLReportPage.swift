@@ -478,7 +478,7 @@ function rowMatches(t, row, st) {
   if (st.text && haystack(t)[row.index].indexOf(st.text) < 0) return false;
   if (filter) {
     if (t.hostColumn !== undefined && t.hostColumn !== null) {
-      var hosts = String(row.cells[t.hostColumn] || '').split(', ');
+      var hosts = String(row.cells[t.hostColumn] || '(no host)').split(', ');
       if (hosts.indexOf(filter.host) < 0) return false;
     }
     if (t.fromColumn !== undefined && t.fromColumn !== null) {
