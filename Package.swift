@@ -97,7 +97,7 @@ let package = Package(
         .testTarget(name: "ExposureAnalysisTests", dependencies: ["ExposureAnalysis", "ExposureReport", "Scanning", "DetectionRules", "ReportExport", "ReportArchive"]),
         .testTarget(name: "RuleTestingTests", dependencies: ["RuleTesting", "DetectionRules", "Scanning", "ExposureReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["spoor", "ExposureReport", "ZlibCodec", "ArchiveCodec", "ReportArchive"]),
-        .testTarget(name: "ReportExportTests", dependencies: ["ReportExport", "ExposureReport", "ReportArchive"]),
+        .testTarget(name: "ReportExportTests", dependencies: ["ReportExport", "ExposureReport", "ReportArchive", .product(name: "Crypto", package: "swift-crypto")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -41,6 +41,7 @@ public enum ReportExporters {
         SARIFExporter(),
         TimelineCSVExporter(),
         TimesketchExporter(),
+        HTMLReportExporter(),
     ]
 
     /// The format names of ``all``, in order.

@@ -21,7 +21,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("no-bundled-rules"), help: "Use only the rules given with --rules.")
     var withoutBundledRules = false
 
-    @Option(name: .customLong("format"), help: "Output format: markdown (the incident summary, the default on a terminal), text (a short summary), json (the full report, the default with -o), jsonl (JSON Lines), sarif (SARIF 2.1.0), csv (the timeline), timesketch (JSON Lines for Timesketch).")
+    @Option(name: .customLong("format"), help: "Output format: markdown (the incident summary, the default on a terminal), text (a short summary), json (the full report, the default with -o), jsonl (JSON Lines), sarif (SARIF 2.1.0), csv (the timeline), timesketch (JSON Lines for Timesketch), html (a self-contained page to open in a browser).")
     var format: OutputFormat?
 
     @Option(name: [.customShort("o"), .customLong("output")], help: "Write the report to this file (never next to the evidence).")

@@ -72,6 +72,37 @@ struct ExportFormatsTests {
         #expect(findings == report.findings)
     }
 
+    @Test("spoor render: a saved report in another format is what spoor scan writes in it; a file that is not a report is refused, naming the place")
+    func render() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        _ = try scan("json", into: folder)
+        let saved = folder.url.appendingPathComponent("json-2.out").path
+        let markdown = try scan("markdown", into: folder)
+        let rendered = try SpoorProcess.run(["render", saved, "--format", "markdown"])
+        #expect(rendered.status == 0, "\(rendered.standardError)")
+        #expect(rendered.standardOutput == markdown, "the Markdown summary leaves out the run, so it is the same bytes")
+
+        let page = folder.url.appendingPathComponent("page.html")
+        let html = try SpoorProcess.run(["render", saved, "-o", page.path])
+        #expect(html.status == 0, "\(html.standardError)")
+        let text = try String(contentsOf: page, encoding: .utf8)
+        #expect(text.hasPrefix("<!DOCTYPE html>"))
+        #expect(text.contains(#"<script type="application/json" id="spoor-data">"#))
+        let again = try SpoorProcess.run(["render", saved])
+        #expect(again.standardOutput == Data(text.utf8), "html is the default format, and the page is deterministic")
+
+        let notReport = try SpoorProcess.run(["render", "samples/var/log/auth.log"])
+        #expect(notReport.status == 2)
+        #expect(notReport.standardError.hasPrefix("spoor: samples/var/log/auth.log: not JSON"), "\(notReport.standardError)")
+        // The golden report has "<volatile>" where the run's argv was: the error says where.
+        let golden = try SpoorProcess.run(["render", "samples/expected/report.json"])
+        #expect(golden.status == 2)
+        #expect(golden.standardError.contains("samples/expected/report.json: at run.argv: expected an array"), "\(golden.standardError)")
+        let missing = try SpoorProcess.run(["render", "no-such-report.json"])
+        #expect(missing.status == 2 && missing.standardError.hasPrefix("spoor: cannot read no-such-report.json"), "\(missing.standardError)")
+    }
+
     private struct FindingLine: Decodable {
         var finding: Finding
     }

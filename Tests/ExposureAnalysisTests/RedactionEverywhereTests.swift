@@ -22,7 +22,7 @@ struct RedactionEverywhereTests {
     @Test("every format of the samples' report is free of the secrets")
     func redacted() throws {
         let outputs = try Self.outputs(ExposureFixtures.samplesReport)
-        #expect(Set(outputs.keys) == ["markdown", "text", "json", "jsonl", "sarif", "csv", "timesketch"])
+        #expect(Set(outputs.keys) == ["markdown", "text", "json", "jsonl", "sarif", "csv", "timesketch", "html"])
         for (format, text) in outputs {
             for secret in Self.secrets {
                 #expect(!text.contains(secret), "\(format) shows \(secret)")

@@ -6,16 +6,16 @@ import Testing
 
 @Suite("exporter registry")
 struct ReportExportersTests {
-    @Test("markdown, text, json, jsonl, sarif, csv and timesketch, by name, each with its extension, media type and streaming flag")
+    @Test("markdown, text, json, jsonl, sarif, csv, timesketch and html, by name, each with its extension, media type and streaming flag")
     func registry() throws {
-        #expect(ReportExporters.formatNames == ["markdown", "text", "json", "jsonl", "sarif", "csv", "timesketch"])
+        #expect(ReportExporters.formatNames == ["markdown", "text", "json", "jsonl", "sarif", "csv", "timesketch", "html"])
         #expect(Set(ReportExporters.formatNames).count == ReportExporters.all.count)
         #expect(ReportExporters.named("sarif") is SARIFExporter)
         #expect(ReportExporters.named("jsonl") is JSONLinesExporter)
         #expect(ReportExporters.named("SARIF") == nil)
         #expect(ReportExporters.named("xml") == nil)
         #expect(ReportExporters.all.filter(\.isStreaming).map(\.formatName) == ["jsonl", "timesketch"])
-        #expect(ReportExporters.all.map(\.fileExtension) == ["md", "txt", "json", "jsonl", "sarif", "csv", "jsonl"])
+        #expect(ReportExporters.all.map(\.fileExtension) == ["md", "txt", "json", "jsonl", "sarif", "csv", "jsonl", "html"])
         #expect(ReportExporters.named("sarif")?.mediaType == "application/sarif+json")
     }
 
