@@ -27,7 +27,38 @@ public struct ScanPipeline {
 
     /// Runs the scan and returns the report's deterministic parts (the caller fills in ``RunInfo``).
     public func run(progress: ProgressHandler? = nil) -> ScanOutcome {
-        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
+        var state = runState(progress: progress)
+        return state.outcome(rules: rules, configuration: configuration)
+    }
+
+    /// Runs the scan (of ``ScanConfiguration/shard`` only, when set) up to, not including, correlation
+    /// and analysis: what a partial report holds.
+    public func runState(progress: ProgressHandler? = nil) -> ScanState {
+        let discovery: EvidenceDiscovery.Result
+        let zone: ZoneChoice
+        let zoneProblem: String?
+        var shardUnits: ShardUnits?
+        if let shard = configuration.shard {
+            // Every shard lists the same evidence (archives unopened), takes the zone from all of it,
+            // and cuts the same plan; it then lists the members of its own archives only.
+            let all = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords, expandingArchives: false)
+            (zone, zoneProblem) = Self.zone(configuration: configuration, files: all.files)
+            let plan = ShardPlan(files: all.files, shardCount: shard.count)
+            var mine = EvidenceDiscovery.Result()
+            mine.problems = all.problems
+            var units = ShardUnits(unitCount: all.files.count, listSHA256: plan.listSHA256, assigned: plan.units(of: shard.index), fileUnits: [],
+                                   unitPaths: all.files.map(\.displayPath))
+            for unit in units.assigned {
+                mine.files.append(all.files[unit])
+                ArchiveListing.expand(&mine.files, index: mine.files.count - 1, passwords: configuration.archivePasswords)
+                units.fileUnits += Array(repeating: unit, count: mine.files.count - units.fileUnits.count)
+            }
+            discovery = mine
+            shardUnits = units
+        } else {
+            discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
+            (zone, zoneProblem) = Self.zone(configuration: configuration, files: discovery.files)
+        }
         let files = discovery.files
         let totalBytes = files.reduce(Int64(0)) { total, file in
             guard let path = file.filesystemPath, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
@@ -35,7 +66,6 @@ public struct ScanPipeline {
             return total + size.int64Value
         }
         let dates = files.map(Self.dates(of:))
-        let (zone, zoneProblem) = Self.zone(configuration: configuration, files: files)
         let timeResolver = TimeResolver(paths: files.map(\.displayPath), dates: dates, zone: zone,
                                         referenceDate: configuration.referenceDate, scanDate: configuration.scanDate)
         let merger = ResultMerger(paths: files.map(\.displayPath), rules: rules, configuration: configuration, timeResolver: timeResolver)
@@ -94,9 +124,10 @@ public struct ScanPipeline {
         queue.close()
         group.wait()
         progress?(bytesRead.value, totalBytes)
-        var outcome = merger.outcome(discoveryProblems: discovery.problems)
-        if let zoneProblem { outcome.warnings.append(zoneProblem) }
-        return outcome
+        var state = merger.state(discoveryProblems: discovery.problems)
+        state.zoneWarning = zoneProblem
+        state.shardUnits = shardUnits
+        return state
     }
 
     /// Lowers the calling worker thread's scheduling priority a little (Linux: per-thread nice), so the
