@@ -40,7 +40,9 @@ public struct PartialReport: Codable, Sendable {
         self.shard = Shard(index: shard.index, count: shard.count, source: shard.source)
         rulesSHA256 = rules.sha256
         settings = PartialSettings(configuration: configuration)
-        units = state.shardUnits ?? ShardUnits(unitCount: state.paths.count, listSHA256: "", assigned: [], fileUnits: Array(state.paths.indices), unitPaths: state.paths)
+        // A state scanned without a shard: every file its own unit, all of them this partial's.
+        units = state.shardUnits ?? ShardUnits(unitCount: state.paths.count, listSHA256: "", assigned: Array(state.paths.indices),
+                                               fileUnits: Array(state.paths.indices), unitPaths: state.paths)
         self.state = state
         self.state.shardUnits = nil
     }

@@ -192,6 +192,9 @@ struct ScanCommand: ParsableCommand {
         configuration.sourceAddresses = sourceAddresses
         configuration.minimumLevel = minimumLevel?.rawValue
         configuration.shard = try resolvedShard()
+        if isPartial && configuration.shard == nil {
+            configuration.shard = ShardSpec(index: 1, count: 1, source: "--partial without a shard")
+        }
         if let shard = configuration.shard {
             printError("spoor: scanning shard \(shard.description) (from \(shard.source))")
             if !isPartial { printError("spoor: warning: without --partial this report covers shard \(shard.description) only and cannot be merged") }
