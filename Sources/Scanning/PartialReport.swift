@@ -148,7 +148,7 @@ public struct PartialSettings: Codable, Sendable, Equatable {
 extension ScanState: Codable {
     enum CodingKeys: String, CodingKey {
         case paths, evidence, findings, statistics, activities, failures, coverage, warnings, problems, secrets
-        case findingFiles = "finding_files", correlationEvents = "correlation_events", eventsWithoutTime = "events_without_time"
+        case findingFiles = "finding_files", correlationEvents = "correlation_events_packed", eventsWithoutTime = "events_without_time"
         case eventsOverLimit = "events_over_limit", activitiesWithoutTime = "activities_without_time", nulLines = "nul_lines"
         case zoneWarning = "zone_warning", shardUnits = "shard_units"
     }
@@ -165,7 +165,11 @@ extension ScanState: Codable {
         findings = try container.decode([Finding].self, forKey: .findings)
         findingFiles = try container.decode([Int].self, forKey: .findingFiles)
         statistics = try container.decode([RuleStatistics].self, forKey: .statistics)
-        correlationEvents = try container.decode([CorrelationEvent].self, forKey: .correlationEvents)
+        do {
+            correlationEvents = try EventPacking.unpack(try container.decode(Data.self, forKey: .correlationEvents))
+        } catch let error as EventPacking.Malformed {
+            throw DecodingError.dataCorruptedError(forKey: .correlationEvents, in: container, debugDescription: error.description)
+        }
         eventsWithoutTime = try container.decode(Int.self, forKey: .eventsWithoutTime)
         eventsOverLimit = try container.decode(Int.self, forKey: .eventsOverLimit)
         activities = try container.decode([Activity].self, forKey: .activities)
@@ -188,7 +192,7 @@ extension ScanState: Codable {
         try container.encode(findings, forKey: .findings)
         try container.encode(findingFiles, forKey: .findingFiles)
         try container.encode(statistics, forKey: .statistics)
-        try container.encode(correlationEvents, forKey: .correlationEvents)
+        try container.encode(try EventPacking.pack(correlationEvents), forKey: .correlationEvents)
         try container.encode(eventsWithoutTime, forKey: .eventsWithoutTime)
         try container.encode(eventsOverLimit, forKey: .eventsOverLimit)
         try container.encode(activities, forKey: .activities)
@@ -203,53 +207,5 @@ extension ScanState: Codable {
         try container.encode(problems, forKey: .problems)
         try container.encodeIfPresent(zoneWarning, forKey: .zoneWarning)
         try container.encodeIfPresent(shardUnits, forKey: .shardUnits)
-    }
-}
-
-extension CorrelationEvent: Codable {
-    enum CodingKeys: String, CodingKey {
-        case rule, correlation, nanoseconds, file, line, offset, fields, text, truncated, redacted, damaged, time, evidence
-    }
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        if let index = try container.decodeIfPresent(Int.self, forKey: .rule) {
-            input = .rule(index)
-        } else {
-            input = .correlation(try container.decode(Int.self, forKey: .correlation))
-        }
-        nanoseconds = try container.decode(Int64.self, forKey: .nanoseconds)
-        fileIndex = try container.decode(Int.self, forKey: .file)
-        line = try container.decode(Int.self, forKey: .line)
-        offset = try container.decode(Int64.self, forKey: .offset)
-        fields = try container.decode([[String]].self, forKey: .fields).map { pair in
-            guard pair.count == 2 else { throw DecodingError.dataCorruptedError(forKey: .fields, in: container, debugDescription: "a field is not a [name, value] pair") }
-            return (pair[0], pair[1])
-        }
-        text = try container.decodeIfPresent(Data.self, forKey: .text).map { Array($0) }
-        isTruncated = try container.decodeIfPresent(Bool.self, forKey: .truncated) ?? false
-        isRedacted = try container.decodeIfPresent(Bool.self, forKey: .redacted) ?? false
-        isFromDamagedData = try container.decodeIfPresent(Bool.self, forKey: .damaged) ?? false
-        time = try container.decodeIfPresent(FindingTime.self, forKey: .time)
-        evidence = try container.decodeIfPresent([EvidenceLocation].self, forKey: .evidence) ?? []
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        switch input {
-        case .rule(let index): try container.encode(index, forKey: .rule)
-        case .correlation(let index): try container.encode(index, forKey: .correlation)
-        }
-        try container.encode(nanoseconds, forKey: .nanoseconds)
-        try container.encode(fileIndex, forKey: .file)
-        try container.encode(line, forKey: .line)
-        try container.encode(offset, forKey: .offset)
-        try container.encode(fields.map { [$0.0, $0.1] }, forKey: .fields)
-        try container.encodeIfPresent(text.map { Data($0) }, forKey: .text)
-        if isTruncated { try container.encode(true, forKey: .truncated) }
-        if isRedacted { try container.encode(true, forKey: .redacted) }
-        if isFromDamagedData { try container.encode(true, forKey: .damaged) }
-        try container.encodeIfPresent(time, forKey: .time)
-        if !evidence.isEmpty { try container.encode(evidence, forKey: .evidence) }
     }
 }
