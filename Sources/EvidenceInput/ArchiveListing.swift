@@ -23,8 +23,9 @@ public enum ArchiveListing {
     /// Skipped members named in the archive's note; the rest are counted.
     static let namedSkippedMembers = 20
 
-    /// Lists the file at `files[index]` when it is an archive: marks it so and appends its members.
-    static func expand(_ files: inout [EvidenceFile], index: Int, passwords: [String]) {
+    /// Lists the file at `files[index]` when it is an archive: marks it so and appends its members
+    /// (so `index` must be the last file of the list for the members to follow their archive).
+    public static func expand(_ files: inout [EvidenceFile], index: Int, passwords: [String]) {
         guard let path = files[index].filesystemPath else { return }
         let reader: ArchiveReader
         do {

@@ -16,10 +16,14 @@ public enum EvidenceDiscovery {
     public struct Result: Sendable {
         public var files: [EvidenceFile] = []
         public var problems: [DiscoveryProblem] = []
+
+        public init() {}
     }
 
-    /// `archivePasswords` are tried on encrypted archive members.
-    public static func discover(_ paths: [String], archivePasswords: [String] = []) -> Result {
+    /// `archivePasswords` are tried on encrypted archive members. With `expandingArchives` false, archives
+    /// are listed as plain files and their members are not read (a sharded scan lists the members of its
+    /// own archives only, with ``ArchiveListing/expand(_:index:passwords:)``).
+    public static func discover(_ paths: [String], archivePasswords: [String] = [], expandingArchives: Bool = true) -> Result {
         var result = Result()
         var seen = Set<String>()
         for path in paths {
@@ -27,12 +31,12 @@ public enum EvidenceDiscovery {
                 if seen.insert("-").inserted { result.files.append(.standardInput) }
                 continue
             }
-            walk(path, display: path, ancestors: [], passwords: archivePasswords, into: &result, seen: &seen)
+            walk(path, display: path, ancestors: [], passwords: archivePasswords, expanding: expandingArchives, into: &result, seen: &seen)
         }
         return result
     }
 
-    private static func walk(_ path: String, display: String, ancestors: [DeviceInode], passwords: [String], into result: inout Result, seen: inout Set<String>) {
+    private static func walk(_ path: String, display: String, ancestors: [DeviceInode], passwords: [String], expanding: Bool, into result: inout Result, seen: inout Set<String>) {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let code = errno
@@ -53,7 +57,7 @@ public enum EvidenceDiscovery {
             if seen.insert(key).inserted {
                 result.files.append(EvidenceFile(displayPath: display, filesystemPath: path))
                 // An archive (told by content) is followed by its members.
-                ArchiveListing.expand(&result.files, index: result.files.count - 1, passwords: passwords)
+                if expanding { ArchiveListing.expand(&result.files, index: result.files.count - 1, passwords: passwords) }
             }
             return
         }
@@ -86,7 +90,7 @@ public enum EvidenceDiscovery {
         let displaySeparator = display.hasSuffix("/") ? "" : "/"
         for name in names {
             let text = String(decoding: name, as: UTF8.self)
-            walk(path + separator + text, display: display + displaySeparator + text, ancestors: ancestors + [identity], passwords: passwords, into: &result, seen: &seen)
+            walk(path + separator + text, display: display + displaySeparator + text, ancestors: ancestors + [identity], passwords: passwords, expanding: expanding, into: &result, seen: &seen)
         }
     }
 

@@ -5,8 +5,8 @@
 /// systemd-logind, sudo, su, sftp-server, account tools), so sessions and entities do not depend on
 /// which rules are loaded. Failed logins are counted, not kept one by one: ``count`` says how many
 /// events an activity stands for (a `message repeated N times` line, or a chunk's tally).
-public struct Activity: Sendable {
-    public enum Kind: UInt8, Sendable, Comparable {
+public struct Activity: Sendable, Codable {
+    public enum Kind: UInt8, Sendable, Comparable, Codable {
         /// sshd `Accepted …`.
         case loginAccepted
         /// sshd `Failed … for [invalid user] X from …` (tallied).

@@ -36,13 +36,13 @@ public struct AnalysisInput: Sendable {
 
 /// Failed logins, summed: per source address, and per account (host, user) for names sshd did not
 /// call invalid. Fed with tallies (``add(_:)``) in any order; the result does not depend on it.
-public struct FailureSummary: Sendable {
+public struct FailureSummary: Sendable, Codable {
     public var sources: [String: SourceFailures] = [:]
     public var accounts: [AccountKey: AccountFailures] = [:]
 
     public init() {}
 
-    public struct AccountKey: Hashable, Sendable, Comparable {
+    public struct AccountKey: Hashable, Sendable, Comparable, Codable {
         public var host: String
         public var user: String
 
@@ -72,10 +72,41 @@ public struct FailureSummary: Sendable {
             accounts[key] = account
         }
     }
+
+    /// Adds another summary's sums (a shard's, in a sharded scan): the same result as adding its tallies
+    /// one by one, since ``add(_:)`` does not depend on order.
+    public mutating func add(_ other: FailureSummary) {
+        for (address, theirs) in other.sources {
+            guard var source = sources[address] else {
+                sources[address] = theirs
+                continue
+            }
+            source.failedLogins += theirs.failedLogins
+            for (user, count) in theirs.usersTried { source.usersTried[user, default: 0] += count }
+            source.hosts.formUnion(theirs.hosts)
+            if let first = theirs.first,
+               source.first.map({ (first.nanoseconds, first.fileIndex, first.line) < ($0.nanoseconds, $0.fileIndex, $0.line) }) ?? true {
+                source.first = first
+            }
+            source.lastNanoseconds = max(source.lastNanoseconds, theirs.lastNanoseconds)
+            sources[address] = source
+        }
+        for (key, theirs) in other.accounts {
+            guard var account = accounts[key] else {
+                accounts[key] = theirs
+                continue
+            }
+            account.count += theirs.count
+            account.firstNanoseconds = min(account.firstNanoseconds, theirs.firstNanoseconds)
+            account.lastNanoseconds = max(account.lastNanoseconds, theirs.lastNanoseconds)
+            account.sources.formUnion(theirs.sources)
+            accounts[key] = account
+        }
+    }
 }
 
 /// The failed logins of one source address.
-public struct SourceFailures: Sendable {
+public struct SourceFailures: Sendable, Codable {
     public var failedLogins = 0
     /// Names tried (failed or invalid) and how often.
     public var usersTried: [String: Int] = [:]
@@ -86,7 +117,7 @@ public struct SourceFailures: Sendable {
 }
 
 /// The failed logins against one account.
-public struct AccountFailures: Sendable {
+public struct AccountFailures: Sendable, Codable {
     public var count = 0
     public var firstNanoseconds: Int64 = .max
     public var lastNanoseconds: Int64 = .min
@@ -145,7 +176,7 @@ public struct CoverageSeries: Sendable {
     }
 }
 
-public struct NulLineCount: Sendable {
+public struct NulLineCount: Sendable, Codable {
     public var count: Int
     public var firstLine: Int
     public var firstOffset: Int64

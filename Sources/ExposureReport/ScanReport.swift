@@ -53,6 +53,9 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var start: String
     public var durationSeconds: Double
     public var jobs: Int
+    /// A sharded scan: for a partial report, its shard (`2/4 from SLURM_ARRAY_TASK_ID=…`); for a merged
+    /// report, each partial merged. Absent for a single scan.
+    public var shards: [String]?
 
     public init(argv: [String], start: String, durationSeconds: Double, jobs: Int) {
         self.argv = argv
@@ -62,7 +65,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case argv, start, jobs
+        case argv, start, jobs, shards
         case durationSeconds = "duration_seconds"
     }
 }

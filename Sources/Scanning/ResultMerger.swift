@@ -21,6 +21,8 @@ final class ResultMerger: @unchecked Sendable {
 
     private var evidence: [EvidenceEntry] = []
     private var findings: [Finding] = []
+    /// The file index of each finding (a sharded scan's merge orders findings by it).
+    private var findingFiles: [Int] = []
     private var statistics: [RuleStatistics]
     private var currentFileFindings: [Int] = []
     private let fileCount: Int
@@ -249,6 +251,7 @@ final class ResultMerger: @unchecked Sendable {
                 capBoard.markFull(draft.ruleIndex)
             }
             findings.append(finding)
+            findingFiles.append(nextFile)
             currentFileFindings.append(findings.count - 1)
         }
     }
@@ -366,6 +369,7 @@ final class ResultMerger: @unchecked Sendable {
                 statistics[ruleIndex].reported -= 1
                 statistics[ruleIndex].outsideTimeWindow += 1
                 findings.remove(at: index)
+                findingFiles.remove(at: index)
             }
         }
     }
@@ -470,58 +474,25 @@ final class ResultMerger: @unchecked Sendable {
                        fields: fields, time: time, evidence: [location], isFromDamagedData: nil)
     }
 
-    func outcome(discoveryProblems: [DiscoveryProblem]) -> ScanOutcome {
+    /// Everything merged, before correlation and analysis: what a partial report keeps, and what
+    /// ``ScanState/outcome(rules:configuration:)`` finishes. The correlation events move out.
+    func state(discoveryProblems: [DiscoveryProblem]) -> ScanState {
         condition.lock(); defer { condition.unlock() }
-        var allFindings = findings
-        var allStatistics = statistics
-        var warnings = discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" }
-        var problems = discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" }
-        if !rules.correlations.isEmpty {
-            // Correlations run once every file is merged and placed in time: sequential and deterministic.
-            // The events move into the engine (no copy); the outcome is made once, at the end of the scan.
-            var events: [CorrelationEvent] = []
-            swap(&events, &correlationEvents)
-            let (fired, firings) = CorrelationEngine(rules: rules, paths: paths).run(events: &events)
-            var reportedByID: [String: Int] = [:]
-            for finding in fired {
-                let kept = reportedByID[finding.rule.id, default: 0]
-                guard kept < configuration.findingsCapPerRule else { continue }
-                reportedByID[finding.rule.id] = kept + 1
-                allFindings.append(finding)
-            }
-            for (index, correlation) in rules.correlations.enumerated() {
-                allStatistics.append(RuleStatistics(id: correlation.id, matches: firings[index],
-                                                    reported: correlation.emitsFindings ? reportedByID[correlation.id, default: 0] : 0,
-                                                    engineErrors: 0, firstEngineError: nil))
-            }
-            if eventsOverLimit > 0 {
-                problems.append("correlations incomplete: \(eventsOverLimit) events of the rules they read were not kept beyond --max-correlation-events \(configuration.maximumCorrelationEvents)")
-            }
-            if eventsWithoutTime > 0 {
-                warnings.append("\(eventsWithoutTime) events of rules read by correlations have no usable time stamp and were left out of the correlations")
-            }
-        }
-        if activitiesWithoutTime > 0 {
-            warnings.append("\(activitiesWithoutTime) login, session or command lines have no usable time stamp and were left out of sessions and entities")
-        }
-        var outcome = ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
-        outcome.failures = failures
-        outcome.activities = activities.sorted { ($0.nanoseconds, $0.fileIndex, $0.line) < ($1.nanoseconds, $1.fileIndex, $1.line) }
-        outcome.coverage = coverageSeries.values.map { series in
-            let files = series.files.sorted()
-            let rotations = files.map { RotationSet.rotationKey(paths[$0]) }.map { (set: $0.key, age: $0.age) }
-            return CoverageSeries(host: series.host, source: series.source, files: files, rotations: rotations, lines: series.lines, minutes: series.minutes.sorted())
-        }
-            .sorted { ($0.host, $0.source) < ($1.host, $1.source) }
-        outcome.nulLines = nulLines
-        outcome.secrets = secrets.map { (value: $0.key, marker: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.value.lexicographicallyPrecedes($1.value) }
-        outcome.paths = paths
-        return outcome
+        var events: [CorrelationEvent] = []
+        swap(&events, &correlationEvents)
+        return ScanState(
+            paths: paths, evidence: evidence, findings: findings, findingFiles: findingFiles, statistics: statistics,
+            correlationEvents: events, eventsWithoutTime: eventsWithoutTime, eventsOverLimit: eventsOverLimit,
+            activities: activities, activitiesWithoutTime: activitiesWithoutTime, failures: failures,
+            coverage: coverageSeries.values.sorted { ($0.host, $0.source) < ($1.host, $1.source) },
+            nulLines: nulLines, secrets: secrets,
+            warnings: discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" },
+            problems: discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" }, zoneWarning: nil, shardUnits: nil)
     }
 }
 
 /// One host's lines in one log source, gathered over the scan.
-struct CoverageAccumulator {
+struct CoverageAccumulator: Codable {
     var host: String
     var source: String
     var files: Set<Int> = []

@@ -50,6 +50,8 @@ public struct ScanConfiguration: Sendable {
     public var users: [String] = []
     public var sourceAddresses: [String] = []
     public var minimumLevel: String?
+    /// Scan only this shard of the evidence (see ``ShardPlan``): a partial scan, merged later.
+    public var shard: ShardSpec?
 
     public init(evidencePaths: [String], jobs: Int, redactionKey: [UInt8]) {
         self.evidencePaths = evidencePaths

@@ -27,7 +27,39 @@ public struct ScanPipeline {
 
     /// Runs the scan and returns the report's deterministic parts (the caller fills in ``RunInfo``).
     public func run(progress: ProgressHandler? = nil) -> ScanOutcome {
-        let discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
+        var state = runState(progress: progress)
+        return state.outcome(rules: rules, configuration: configuration)
+    }
+
+    /// Runs the scan (of ``ScanConfiguration/shard`` only, when set) up to, not including, correlation
+    /// and analysis: what a partial report holds.
+    public func runState(progress: ProgressHandler? = nil) -> ScanState {
+        let discovery: EvidenceDiscovery.Result
+        let zone: ZoneChoice
+        let zoneProblem: String?
+        var shardUnits: ShardUnits?
+        if let shard = configuration.shard {
+            // Every shard lists the same evidence (archives unopened), takes the zone from all of it,
+            // and cuts the same plan; it then lists the members of its own archives only.
+            let all = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords, expandingArchives: false)
+            // (A UAC bundle inside an archive is only seen by the shard holding it: its zone is used there.)
+            (zone, zoneProblem) = Self.zone(configuration: configuration, files: all.files, bundles: CollectorBundle.find(in: all.files))
+            let plan = ShardPlan(files: all.files, shardCount: shard.count)
+            var mine = EvidenceDiscovery.Result()
+            mine.problems = all.problems
+            var units = ShardUnits(unitCount: all.files.count, listSHA256: plan.listSHA256, assigned: plan.units(of: shard.index), fileUnits: [],
+                                   unitPaths: all.files.map(\.displayPath))
+            for unit in units.assigned {
+                mine.files.append(all.files[unit])
+                ArchiveListing.expand(&mine.files, index: mine.files.count - 1, passwords: configuration.archivePasswords)
+                units.fileUnits += Array(repeating: unit, count: mine.files.count - units.fileUnits.count)
+            }
+            discovery = mine
+            shardUnits = units
+        } else {
+            discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
+            (zone, zoneProblem) = Self.zone(configuration: configuration, files: discovery.files, bundles: CollectorBundle.find(in: discovery.files))
+        }
         let files = discovery.files
         let totalBytes = files.reduce(Int64(0)) { total, file in
             guard let path = file.filesystemPath, let attributes = try? FileManager.default.attributesOfItem(atPath: path),
@@ -36,7 +68,6 @@ public struct ScanPipeline {
         }
         let dates = files.map(Self.dates(of:))
         let bundles = CollectorBundle.find(in: files)
-        let (zone, zoneProblem) = Self.zone(configuration: configuration, files: files, bundles: bundles)
         let timeResolver = TimeResolver(paths: files.map(\.displayPath), dates: dates, zone: zone,
                                         referenceDate: configuration.referenceDate, scanDate: configuration.scanDate,
                                         acquisitionTimes: files.map { CollectorBundle.bundle(of: $0.displayPath, in: bundles)?.acquisitionTime })
@@ -102,18 +133,21 @@ public struct ScanPipeline {
         queue.close()
         group.wait()
         progress?(bytesRead.value, totalBytes)
-        var outcome = merger.outcome(discoveryProblems: discovery.problems)
-        if let zoneProblem { outcome.warnings.append(zoneProblem) }
-        outcome.collections = bundles
+        var state = merger.state(discoveryProblems: discovery.problems)
+        state.zoneWarning = zoneProblem
+        state.shardUnits = shardUnits
+        // What a collection gave the scan, said on its acquisition log's entry.
         for bundle in bundles {
             var parts: [String] = []
             if let time = bundle.acquisitionTime, let source = bundle.acquisitionSource {
                 parts.append("acquired \(UTCText.format(nanoseconds: time * 1_000_000_000)) (\(source)): the upper bound for the years of its year-less logs")
             }
             if let zone = bundle.zone, let source = bundle.zoneSource { parts.append("zone \(zone) (\(source))") }
-            outcome.warnings.append("\(bundle.collector.uppercased()) collection \(bundle.root.isEmpty ? "." : bundle.root): " + (parts.isEmpty ? "no acquisition time or zone found" : parts.joined(separator: "; ")))
+            guard let index = files.firstIndex(where: { $0.displayPath == bundle.root + "uac.log" }) else { continue }
+            state.evidence[index].warnings.append("\(bundle.collector.uppercased()) collection \(bundle.root.isEmpty ? "." : bundle.root): "
+                                                  + (parts.isEmpty ? "no acquisition time or zone found" : parts.joined(separator: "; ")))
         }
-        return outcome
+        return state
     }
 
     /// Lowers the calling worker thread's scheduling priority a little (Linux: per-thread nice), so the
@@ -352,8 +386,6 @@ public struct ScanOutcome: Sendable {
     public var nulLines: [Int: NulLineCount] = [:]
     /// Secrets the rules redacted and their markers, to scrub from the whole report.
     public var secrets: [(value: [UInt8], marker: String)] = []
-    /// Triage collections found among the evidence (their acquisition time and zone were used).
-    public var collections: [CollectorBundle] = []
 }
 
 /// Hands out reading units (a file, or an archive and its members) in order, never starting one more

@@ -13,7 +13,19 @@ struct ScanCommand: ParsableCommand {
         abstract: "Scan evidence (files, folders, or - for standard input) with the bundled rules and any given.")
 
     @Argument(help: "Evidence files or folders (walked recursively, in sorted order); - reads standard input.")
-    var paths: [String]
+    var paths: [String] = []
+
+    @Option(name: .customLong("files-from"), help: "Read evidence paths from this file, one a line (- for standard input), after those given as arguments.")
+    var filesFrom: String?
+
+    @Option(name: .customLong("shard"), help: "K/N: scan only shard K of N (cut by host and log stream); without it, an array job's environment (Slurm, Kubernetes Indexed Job, AWS Batch, GCP Batch) gives the shard when set.")
+    var shard: String?
+
+    @Option(name: .customLong("shard-count"), help: "The number of shards when the environment gives only this task's index (Kubernetes JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX); else SPOOR_SHARD_COUNT.")
+    var shardCount: Int?
+
+    @Flag(name: .customLong("partial"), help: "Write a partial report (spoor.partial/v1) to -o for spoor merge, instead of a report.")
+    var isPartial = false
 
     @Option(name: .customLong("rules"), help: "A rule file or folder to load as well (repeatable).")
     var rulePaths: [String] = []
@@ -102,6 +114,51 @@ struct ScanCommand: ParsableCommand {
         if let timeZone, TimeZone(identifier: timeZone) == nil { throw ValidationError("--timezone: unknown zone '\(timeZone)' (use a tz database name such as Europe/London)") }
         if let since, UTCArgument.seconds(since, endOfDay: false) == nil { throw ValidationError("--since must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, not '\(since)'") }
         if let until, UTCArgument.seconds(until, endOfDay: true) == nil { throw ValidationError("--until must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, not '\(until)'") }
+        if let shard, ShardSpec(text: shard) == nil { throw ValidationError("--shard must be K/N with 1 ≤ K ≤ N, not '\(shard)'") }
+        if let shardCount, shardCount < 1 { throw ValidationError("--shard-count must be at least 1") }
+        if paths.isEmpty && filesFrom == nil { throw ValidationError("give evidence paths, or --files-from FILE") }
+        if isPartial {
+            guard outputPath != nil else { throw ValidationError("--partial needs -o FILE (the partial report is written there atomically)") }
+            guard since == nil && until == nil else { throw ValidationError("--since/--until cannot be used with --partial: a sharded scan does not support a time window yet") }
+            guard format == nil else { throw ValidationError("--partial writes spoor.partial/v1; give --format to spoor merge instead") }
+        }
+    }
+
+    /// The evidence paths: the arguments, then the lines of `--files-from` (empty lines skipped).
+    func evidencePaths() throws -> [String] {
+        guard let filesFrom else { return paths }
+        let data: Data
+        if filesFrom == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: filesFrom) else {
+                printError("spoor: --files-from \(filesFrom): cannot read the file")
+                throw ExitCode(ExitStatus.errorOrIncomplete)
+            }
+            data = contents
+        }
+        var listed = paths
+        for (number, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let path = line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+            guard !path.isEmpty else { continue }
+            if path == "-" && filesFrom == "-" {
+                printError("spoor: --files-from -, line \(number + 1): '-' (standard input) cannot be evidence when standard input is the list")
+                throw ExitCode(ExitStatus.errorOrIncomplete)
+            }
+            listed.append(path)
+        }
+        return listed
+    }
+
+    /// `--shard`, else the array job's environment, else none (a whole scan).
+    func resolvedShard() throws -> ShardSpec? {
+        if let shard { return ShardSpec(text: shard) }
+        do {
+            return try ShardSpec.fromEnvironment(ProcessInfo.processInfo.environment, countHint: shardCount)
+        } catch {
+            printError("spoor: shard from the environment: \(error.description)")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
     }
 
     func run() throws {
@@ -132,7 +189,7 @@ struct ScanCommand: ParsableCommand {
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
 
-        var configuration = ScanConfiguration(evidencePaths: paths, jobs: jobs, redactionKey: RedactionKey.resolve(ruleSetHash: rules.sha256))
+        var configuration = ScanConfiguration(evidencePaths: try evidencePaths(), jobs: jobs, redactionKey: RedactionKey.resolve(ruleSetHash: rules.sha256))
         configuration.maximumLineBytes = maximumLineBytes
         configuration.chunkBytes = chunkKiB * 1024
         configuration.findingsCapPerRule = findingsCap
@@ -152,14 +209,28 @@ struct ScanCommand: ParsableCommand {
         configuration.users = users
         configuration.sourceAddresses = sourceAddresses
         configuration.minimumLevel = minimumLevel?.rawValue
+        configuration.shard = try resolvedShard()
+        if isPartial && configuration.shard == nil {
+            configuration.shard = ShardSpec(index: 1, count: 1, source: "--partial without a shard")
+        }
+        if let shard = configuration.shard {
+            printError("spoor: scanning shard \(shard.description) (from \(shard.source))")
+            if !isPartial { printError("spoor: warning: without --partial this report covers shard \(shard.description) only and cannot be merged") }
+        }
 
         let isTerminal = isatty(STDERR_FILENO) == 1 && !withoutProgress
         let progress: ScanPipeline.ProgressHandler? = isTerminal ? ProgressLine(started: started).update : nil
-        let outcome = ScanPipeline(configuration: configuration, rules: rules).run(progress: progress)
+        var state = ScanPipeline(configuration: configuration, rules: rules).runState(progress: progress)
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
 
-        let run = RunInfo(argv: Self.withoutPasswords(CommandLine.arguments), start: ISO8601DateFormatter().string(from: started),
+        var run = RunInfo(argv: Self.withoutPasswords(CommandLine.arguments), start: ISO8601DateFormatter().string(from: started),
                           durationSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, jobs: jobs)
+        if let shard = configuration.shard { run.shards = ["\(shard.description) from \(shard.source)"] }
+        if isPartial, let outputPath {
+            try writePartial(PartialReport(state: state, rules: rules, configuration: configuration, run: run), to: outputPath)
+            return
+        }
+        let outcome = state.outcome(rules: rules, configuration: configuration)
         let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
 
         let chosen = format ?? (outputPath == nil ? .markdown : .json)
@@ -181,12 +252,33 @@ struct ScanCommand: ParsableCommand {
         throw ExitCode(exitStatus(for: report, rules: rules))
     }
 
-    private func exitStatus(for report: ScanReport, rules: RuleSet) -> Int32 {
-        if !report.summary.isComplete { return ExitStatus.errorOrIncomplete }
-        let levels = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, $0.level) })
-        let hasFindings = report.rules.statistics.contains { $0.matches > 0 && (levels[$0.id] ?? .informational) >= failOn }
-        return hasFindings ? ExitStatus.findings : ExitStatus.clean
+    /// Writes the partial report atomically; exit 0 when the shard's evidence was read completely, 2 when not.
+    private func writePartial(_ partial: PartialReport, to path: String) throws {
+        do {
+            try PartialReport.writeAtomically(try partial.encoded(), to: path)
+        } catch {
+            printError("spoor: cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+        printError("spoor: partial report of shard \(partial.shard.description) written to \(path): \(partial.evidenceFiles) evidence files, \(partial.findingsKept) findings kept")
+        guard partial.isShardComplete else {
+            printError("spoor: shard \(partial.shard.description) is incomplete (damaged or unreadable evidence); the merge will say so")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+        throw ExitCode(ExitStatus.clean)
     }
+
+    private func exitStatus(for report: ScanReport, rules: RuleSet) -> Int32 {
+        reportExitStatus(report, rules: rules, failOn: failOn)
+    }
+}
+
+/// The exit status of a finished report: 2 incomplete, 1 findings at or above `failOn`, else 0.
+func reportExitStatus(_ report: ScanReport, rules: RuleSet, failOn: RuleLevel) -> Int32 {
+    if !report.summary.isComplete { return ExitStatus.errorOrIncomplete }
+    let levels = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, $0.level) })
+    let hasFindings = report.rules.statistics.contains { $0.matches > 0 && (levels[$0.id] ?? .informational) >= failOn }
+    return hasFindings ? ExitStatus.findings : ExitStatus.clean
 }
 
 /// The `--format` values: the names of the exporters in `ReportExporters`.

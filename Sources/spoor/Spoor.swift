@@ -12,7 +12,7 @@ struct Spoor: ParsableCommand {
         Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 error or incomplete scan.
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, RenderCommand.self, TestCommand.self, LintCommand.self, ExplainCommand.self, RulesCommand.self, LogSourcesCommand.self, ReadThroughCommand.self],
+        subcommands: [ScanCommand.self, MergeCommand.self, RenderCommand.self, TestCommand.self, LintCommand.self, ExplainCommand.self, RulesCommand.self, LogSourcesCommand.self, ReadThroughCommand.self],
         defaultSubcommand: nil)
 }
 

@@ -112,7 +112,8 @@ struct ArchiveScanTests {
         // Local Berlin time (UTC+1 in winter), the year rolled over between the two lines, bounded by 2024-01-02.
         #expect(auth.timeRange?.first == "2023-12-30T22:59:58Z")
         #expect(auth.timeRange?.last == "2024-01-02T07:15:00Z")
-        #expect(report.summary.warnings.contains { $0.hasPrefix("UAC collection uac-db02.tar.gz!: acquired 2024-01-02T08:31:45Z (uac-db02.tar.gz!uac.log)") && $0.contains("zone Europe/Berlin") })
+        let log = try #require(report.evidence.first { $0.path == "uac-db02.tar.gz!uac.log" })
+        #expect(log.warnings.contains { $0.hasPrefix("UAC collection uac-db02.tar.gz!: acquired 2024-01-02T08:31:45Z (uac-db02.tar.gz!uac.log)") && $0.contains("zone Europe/Berlin") })
         #expect(!report.summary.warnings.contains { $0.contains("read as UTC") })
     }
 

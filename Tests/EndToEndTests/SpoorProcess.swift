@@ -53,7 +53,8 @@ struct SpoorProcess {
     /// Hands the JSON report or SARIF a `spoor scan` wrote (to `-o` or standard output) to
     /// ``ReportArchive``, when it keeps reports.
     private static func keepReport(_ arguments: [String], directory: URL, standardOutput: Data, test: String, file: String) {
-        guard ReportArchive.folder != nil, arguments.first == "scan" else { return }
+        // A partial report (`--partial`) is not a report; a merged one is.
+        guard ReportArchive.folder != nil, arguments.first == "scan" || arguments.first == "merge", !arguments.contains("--partial") else { return }
         func value(after names: Set<String>) -> String? {
             guard let index = arguments.firstIndex(where: names.contains), index + 1 < arguments.count else { return nil }
             return arguments[index + 1]

@@ -1,0 +1,203 @@
+import DetectionRules
+import ExposureAnalysis
+import ExposureReport
+import Foundation
+
+/// `spoor merge`: joins the partial reports of a sharded scan into the state a single scan of all the
+/// evidence would have reached, then the caller finishes it with the same code as `spoor scan`
+/// (``ScanState/outcome(rules:configuration:)`` then ``ReportAssembly``).
+///
+/// Contract:
+/// - Files are put back in the order a single scan walks them (units in evidence order, an archive's
+///   members after it) and every file index is renumbered, so findings, correlation events, activities,
+///   coverage and NUL counts are in that order; each rule keeps its first `findings-cap` findings in
+///   that order (a shard kept its own first ones, which include them).
+/// - Nothing is dropped silently. A shard missing, a shard given twice, a partial of another rule set,
+///   evidence list or options: the merge says which in the report's problems, so the report is
+///   marked incomplete (`summary.complete: false`, exit 2), and merges the rest.
+public enum PartialMerge {
+    public struct Result: Sendable {
+        /// The union's state; finish it with ``ScanState/outcome(rules:configuration:)``.
+        public var state: ScanState
+        /// The configuration the partials were made with (for finishing and for the report).
+        public var configuration: ScanConfiguration
+        /// Each partial merged (`2/4 from SLURM_ARRAY_TASK_ID=1, …: file.partial`), for the report's run.
+        public var shards: [String]
+        /// The problems found with the set of partials (also in the state's problems).
+        public var problems: [String]
+    }
+
+    public struct MergeError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Merges `partials` (named by their file, in the order given), made with `rules`.
+    public static func merge(_ partials: [(name: String, report: PartialReport)], rules: RuleSet) throws(MergeError) -> Result {
+        var problems: [String] = []
+        // The rule set: the one this merge loaded.
+        var accepted: [(name: String, report: PartialReport)] = []
+        for partial in partials {
+            if partial.report.schema != PartialReport.schemaIdentifier {
+                problems.append("\(partial.name): not a \(PartialReport.schemaIdentifier) partial report (schema \(partial.report.schema)): left out")
+            } else if partial.report.rulesSHA256 != rules.sha256 {
+                problems.append("\(partial.name) (shard \(partial.report.shard.description)): made with rule set sha256 \(partial.report.rulesSHA256), not \(rules.sha256) as the others and this merge: left out")
+            } else {
+                accepted.append(partial)
+            }
+        }
+        guard let reference = accepted.first?.report else {
+            throw MergeError(description: partials.isEmpty ? "no partial reports given"
+                             : "no partial report was made with the rule set loaded here (sha256 \(rules.sha256)): give merge the rules, --profile and --logsources the shards used\n" + problems.joined(separator: "\n"))
+        }
+        // The same evidence list, shard count and options.
+        var byShard: [Int: (name: String, report: PartialReport)] = [:]
+        for partial in accepted {
+            let report = partial.report
+            if report.shard.count != reference.shard.count {
+                problems.append("\(partial.name): shard \(report.shard.description) of a scan cut into \(report.shard.count) shards, not \(reference.shard.count): left out")
+            } else if report.units.listSHA256 != reference.units.listSHA256 || report.units.unitCount != reference.units.unitCount {
+                problems.append("\(partial.name) (shard \(report.shard.description)): made from another evidence list (sha256 \(report.units.listSHA256), not \(reference.units.listSHA256)): left out")
+            } else if report.settings != reference.settings {
+                problems.append("\(partial.name) (shard \(report.shard.description)): made with other options (\(Self.differences(report.settings, reference.settings))): left out")
+            } else if let first = byShard[report.shard.index] {
+                problems.append("shard \(report.shard.description) given twice: \(first.name) and \(partial.name); \(partial.name) left out")
+            } else {
+                byShard[report.shard.index] = partial
+            }
+        }
+        let count = reference.shard.count
+        var claimed = Array(repeating: false, count: reference.units.unitCount)
+        for index in 1...count {
+            guard let partial = byShard[index] else { continue }
+            for unit in partial.report.units.assigned where unit < claimed.count { claimed[unit] = true }
+        }
+        for index in 1...count where byShard[index] == nil {
+            problems.append("shard \(index)/\(count) missing: its evidence is not in this report")
+        }
+        let unscanned = claimed.indices.filter { !claimed[$0] }
+        if !unscanned.isEmpty {
+            let names = unscanned.prefix(10).map { reference.units.unitPaths.indices.contains($0) ? reference.units.unitPaths[$0] : "#\($0)" }
+            problems.append("\(unscanned.count) evidence file\(unscanned.count == 1 ? "" : "s") of the scan not covered by the partials merged: \(names.joined(separator: ", "))\(unscanned.count > names.count ? ", …" : "")")
+        }
+
+        let shards = (1...count).compactMap { byShard[$0] }
+        var state = combine(shards.map(\.report.state), units: shards.map(\.report.units), rules: rules, settings: reference.settings)
+        state.problems += problems
+        return Result(state: state, configuration: reference.settings.configuration,
+                      shards: shards.map { "\($0.report.shard.description) from \($0.report.shard.source): \($0.name)" },
+                      problems: problems)
+    }
+
+    static func differences(_ lhs: PartialSettings, _ rhs: PartialSettings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let left = (try? JSONSerialization.jsonObject(with: encoder.encode(lhs))) as? [String: Any],
+              let right = (try? JSONSerialization.jsonObject(with: encoder.encode(rhs))) as? [String: Any] else { return "settings differ" }
+        let keys = Set(left.keys).union(right.keys).sorted().filter { "\(left[$0] ?? "none")" != "\(right[$0] ?? "none")" }
+        return keys.map { "\($0) \(left[$0] ?? "none") vs \(right[$0] ?? "none")" }.joined(separator: ", ")
+    }
+
+    /// Joins shards' states (each with its units) in evidence order.
+    static func combine(_ states: [ScanState], units: [ShardUnits], rules: RuleSet, settings: PartialSettings) -> ScanState {
+        // The order a single scan walks: by unit, then the shard's own order (an archive, then its members).
+        var order: [(unit: Int, shard: Int, file: Int)] = []
+        for (shard, state) in states.enumerated() {
+            for file in state.paths.indices { order.append((units[shard].fileUnits[file], shard, file)) }
+        }
+        order.sort { ($0.unit, $0.shard, $0.file) < ($1.unit, $1.shard, $1.file) }
+        var global = states.map { Array(repeating: 0, count: $0.paths.count) }
+        for (index, entry) in order.enumerated() { global[entry.shard][entry.file] = index }
+
+        let reference = states.first
+        var merged = ScanState(
+            paths: order.map { states[$0.shard].paths[$0.file] }, evidence: order.map { states[$0.shard].evidence[$0.file] },
+            findings: [], findingFiles: [], statistics: [], correlationEvents: [], eventsWithoutTime: 0, eventsOverLimit: 0,
+            activities: [], activitiesWithoutTime: 0, failures: FailureSummary(), coverage: [], nulLines: [:], secrets: [:],
+            warnings: reference?.warnings ?? [], problems: reference?.problems ?? [], zoneWarning: reference?.zoneWarning, shardUnits: nil)
+
+        // Findings: in file order, each rule's first findings-cap.
+        var findingOrder: [(file: Int, shard: Int, position: Int)] = []
+        for (shard, state) in states.enumerated() {
+            for position in state.findings.indices { findingOrder.append((global[shard][state.findingFiles[position]], shard, position)) }
+        }
+        findingOrder.sort { ($0.file, $0.shard, $0.position) < ($1.file, $1.shard, $1.position) }
+        var kept: [String: Int] = [:]
+        for entry in findingOrder {
+            let finding = states[entry.shard].findings[entry.position]
+            guard kept[finding.rule.id, default: 0] < settings.findingsCap else { continue }
+            kept[finding.rule.id, default: 0] += 1
+            merged.findings.append(finding)
+            merged.findingFiles.append(entry.file)
+        }
+
+        // Statistics: sums; the first engine error in evidence order; reported = findings kept.
+        let pathIndex = Dictionary(merged.paths.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        merged.statistics = rules.rules.indices.map { index in
+            var statistic = RuleStatistics(id: rules.rules[index].id, matches: 0, reported: kept[rules.rules[index].id, default: 0],
+                                           engineErrors: 0, firstEngineError: nil)
+            for state in states where index < state.statistics.count {
+                let theirs = state.statistics[index]
+                statistic.matches += theirs.matches
+                statistic.engineErrors += theirs.engineErrors
+                statistic.outsideTimeWindow += theirs.outsideTimeWindow
+                if let error = theirs.firstEngineError,
+                   statistic.firstEngineError.map({ pathIndex[error.path, default: .max] < pathIndex[$0.path, default: .max] }) ?? true {
+                    statistic.firstEngineError = error
+                }
+            }
+            return statistic
+        }
+
+        // Correlation events, activities: renumbered, file by file (each file's own order kept).
+        var eventOrder: [(file: Int, shard: Int, position: Int)] = []
+        for (shard, state) in states.enumerated() {
+            for (position, event) in state.correlationEvents.enumerated() { eventOrder.append((global[shard][event.fileIndex], shard, position)) }
+        }
+        eventOrder.sort { ($0.file, $0.shard, $0.position) < ($1.file, $1.shard, $1.position) }
+        merged.correlationEvents.reserveCapacity(min(eventOrder.count, settings.maximumCorrelationEvents))
+        for entry in eventOrder {
+            guard merged.correlationEvents.count < settings.maximumCorrelationEvents else {
+                merged.eventsOverLimit += 1
+                continue
+            }
+            var event = states[entry.shard].correlationEvents[entry.position]
+            event.fileIndex = entry.file
+            merged.correlationEvents.append(event)
+        }
+        var activityOrder: [(file: Int, shard: Int, position: Int)] = []
+        for (shard, state) in states.enumerated() {
+            for (position, activity) in state.activities.enumerated() { activityOrder.append((global[shard][activity.fileIndex], shard, position)) }
+        }
+        activityOrder.sort { ($0.file, $0.shard, $0.position) < ($1.file, $1.shard, $1.position) }
+        merged.activities = activityOrder.map { entry in
+            var activity = states[entry.shard].activities[entry.position]
+            activity.fileIndex = entry.file
+            return activity
+        }
+
+        // Sums, coverage, NUL lines, secrets.
+        var coverage: [String: CoverageAccumulator] = [:]
+        for (shard, state) in states.enumerated() {
+            merged.eventsWithoutTime += state.eventsWithoutTime
+            merged.eventsOverLimit += state.eventsOverLimit
+            merged.activitiesWithoutTime += state.activitiesWithoutTime
+            var failures = state.failures
+            for address in failures.sources.keys {
+                if let first = failures.sources[address]?.first { failures.sources[address]?.first?.fileIndex = global[shard][first.fileIndex] }
+            }
+            merged.failures.add(failures)
+            for series in state.coverage {
+                let key = series.host + "\u{0}" + series.source
+                var accumulator = coverage[key] ?? CoverageAccumulator(host: series.host, source: series.source)
+                accumulator.files.formUnion(series.files.map { global[shard][$0] })
+                accumulator.lines += series.lines
+                accumulator.minutes.formUnion(series.minutes)
+                coverage[key] = accumulator
+            }
+            for (file, count) in state.nulLines { merged.nulLines[global[shard][file]] = count }
+            for (secret, marker) in state.secrets where merged.secrets.count < 10_000 { merged.secrets[secret] = marker }
+        }
+        merged.coverage = coverage.values.sorted { ($0.host, $0.source) < ($1.host, $1.source) }
+        return merged
+    }
+}
