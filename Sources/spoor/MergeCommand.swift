@@ -77,16 +77,7 @@ struct MergeCommand: ParsableCommand {
 
         let chosen = format ?? (outputPath == nil ? .markdown : .json)
         let rendered = try chosen.exporter.export(report)
-        if let outputPath {
-            do {
-                try rendered.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
-            } catch {
-                printError("spoor: cannot write \(outputPath): \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-        } else {
-            FileHandle.standardOutput.write(rendered)
-        }
+        try writeOutput(rendered, to: outputPath)
         for problem in merged.problems { printError("spoor: merge: \(problem)") }
         if !merged.problems.isEmpty { printError("spoor: merge: the report is incomplete") }
         throw ExitCode(reportExitStatus(report, rules: rules, failOn: failOn))

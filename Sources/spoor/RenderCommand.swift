@@ -32,15 +32,6 @@ struct RenderCommand: ParsableCommand {
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
         let rendered = try format.exporter.export(report)
-        if let outputPath {
-            do {
-                try rendered.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
-            } catch {
-                printError("spoor: cannot write \(outputPath): \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-        } else {
-            FileHandle.standardOutput.write(rendered)
-        }
+        try writeOutput(rendered, to: outputPath)
     }
 }

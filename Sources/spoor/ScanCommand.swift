@@ -235,18 +235,8 @@ struct ScanCommand: ParsableCommand {
 
         let chosen = format ?? (outputPath == nil ? .markdown : .json)
         let rendered = try chosen.exporter.export(report)
-        if let outputPath {
-            do {
-                try rendered.write(to: URL(fileURLWithPath: outputPath), options: .atomic)
-            } catch {
-                printError("spoor: cannot write \(outputPath): \(error.localizedDescription)")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-            if isatty(STDOUT_FILENO) == 1 && chosen != .text && chosen != .markdown {
-                FileHandle.standardOutput.write(Data(TextSummaryExporter.render(report).utf8))
-            }
-        } else {
-            FileHandle.standardOutput.write(rendered)
+        if try writeOutput(rendered, to: outputPath), isatty(STDOUT_FILENO) == 1 && chosen != .text && chosen != .markdown {
+            FileHandle.standardOutput.write(Data(TextSummaryExporter.render(report).utf8))
         }
         for problem in report.summary.problems { printError("spoor: \(problem)") }
         throw ExitCode(exitStatus(for: report, rules: rules))

@@ -30,3 +30,21 @@ enum ExitStatus {
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
+
+/// Writes a rendered report to `path` (atomically: a reader never sees half a file), or to standard
+/// output when there is none; a file that cannot be written is an error naming it (exit 2).
+/// Returns true when it wrote a file.
+@discardableResult
+func writeOutput(_ rendered: Data, to path: String?) throws -> Bool {
+    guard let path else {
+        FileHandle.standardOutput.write(rendered)
+        return false
+    }
+    do {
+        try rendered.write(to: URL(fileURLWithPath: path), options: .atomic)
+    } catch {
+        printError("spoor: cannot write \(path): \(error.localizedDescription)")
+        throw ExitCode(ExitStatus.errorOrIncomplete)
+    }
+    return true
+}
