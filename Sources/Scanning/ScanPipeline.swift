@@ -35,15 +35,15 @@ public struct ScanPipeline {
     /// and analysis: what a partial report holds.
     public func runState(progress: ProgressHandler? = nil) -> ScanState {
         let discovery: EvidenceDiscovery.Result
-        let zone: ZoneChoice
-        let zoneProblem: String?
+        /// A shard's zone, from the whole evidence list; a single scan's is decided from its files below.
+        var shardZone: (ZoneChoice, String?)?
         var shardUnits: ShardUnits?
         if let shard = configuration.shard {
             // Every shard lists the same evidence (archives unopened), takes the zone from all of it,
             // and cuts the same plan; it then lists the members of its own archives only.
             let all = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords, expandingArchives: false)
             // (A UAC bundle inside an archive is only seen by the shard holding it: its zone is used there.)
-            (zone, zoneProblem) = Self.zone(configuration: configuration, files: all.files, bundles: CollectorBundle.find(in: all.files))
+            shardZone = Self.zone(configuration: configuration, files: all.files, bundles: CollectorBundle.find(in: all.files))
             let plan = ShardPlan(files: all.files, shardCount: shard.count)
             var mine = EvidenceDiscovery.Result()
             mine.problems = all.problems
@@ -58,7 +58,6 @@ public struct ScanPipeline {
             shardUnits = units
         } else {
             discovery = EvidenceDiscovery.discover(configuration.evidencePaths, archivePasswords: configuration.archivePasswords)
-            (zone, zoneProblem) = Self.zone(configuration: configuration, files: discovery.files, bundles: CollectorBundle.find(in: discovery.files))
         }
         let files = discovery.files
         let totalBytes = files.reduce(Int64(0)) { total, file in
@@ -68,6 +67,7 @@ public struct ScanPipeline {
         }
         let dates = files.map(Self.dates(of:))
         let bundles = CollectorBundle.find(in: files)
+        let (zone, zoneProblem) = shardZone ?? Self.zone(configuration: configuration, files: files, bundles: bundles)
         let timeResolver = TimeResolver(paths: files.map(\.displayPath), dates: dates, zone: zone,
                                         referenceDate: configuration.referenceDate, scanDate: configuration.scanDate,
                                         acquisitionTimes: files.map { CollectorBundle.bundle(of: $0.displayPath, in: bundles)?.acquisitionTime })

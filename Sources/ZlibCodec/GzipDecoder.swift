@@ -155,3 +155,26 @@ public enum GzipError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension GzipDecoder {
+    /// The whole decoded content of an in-memory gzip file (every member) and its member count: for
+    /// small inputs held in memory (tests, fixtures); evidence is streamed through ``decode(_:into:)``.
+    public static func decodeAll(_ stored: [UInt8]) throws -> (bytes: [UInt8], members: Int) {
+        let decoder = try GzipDecoder()
+        var output = [UInt8](repeating: 0, count: 1 << 20)
+        var decoded: [UInt8] = []
+        var offset = 0
+        while offset < stored.count {
+            let step = try stored.withUnsafeBytes { input in
+                try output.withUnsafeMutableBytes { out in
+                    try decoder.decode(UnsafeRawBufferPointer(rebasing: input[offset...]), into: out)
+                }
+            }
+            decoded.append(contentsOf: output[0..<step.produced])
+            offset += step.consumed
+            if step.isFinished || (step.consumed == 0 && step.produced == 0) { break }
+        }
+        try decoder.finish(unconsumedBytes: stored.count - offset)
+        return (decoded, decoder.membersCompleted)
+    }
+}

@@ -38,15 +38,7 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        var ruleSources = rulePaths
-        if !withoutBundledRules {
-            guard let bundled = BundledRules.locate() else {
-                printError("spoor: cannot find the bundled rules; set SPOOR_BUNDLED_RULES to the rules/ folder, or pass --no-bundled-rules with --rules")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-            ruleSources.insert(bundled, at: 0)
-        }
-        let rules = try engine.load(ruleSources)
+        let rules = try engine.load(try engine.scanRuleSources(rulePaths, withoutBundled: withoutBundledRules))
 
         var loaded: [(name: String, report: PartialReport)] = []
         for path in partials {

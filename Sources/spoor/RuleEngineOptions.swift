@@ -20,6 +20,24 @@ struct RuleEngineOptions: ParsableArguments {
         return [bundled]
     }
 
+    /// What a scan loads: the bundled rules (unless `withoutBundled`), then `paths`; exit 2 when the
+    /// bundled rules cannot be found, or when that leaves no rule at all.
+    func scanRuleSources(_ paths: [String], withoutBundled: Bool) throws -> [String] {
+        var sources = paths
+        if !withoutBundled {
+            guard let bundled = BundledRules.locate() else {
+                printError("spoor: cannot find the bundled rules; set SPOOR_BUNDLED_RULES to the rules/ folder, or pass --no-bundled-rules with --rules")
+                throw ExitCode(ExitStatus.errorOrIncomplete)
+            }
+            sources.insert(bundled, at: 0)
+        }
+        guard !sources.isEmpty else {
+            printError("spoor: no rules: give --rules PATH")
+            throw ExitCode(ExitStatus.errorOrIncomplete)
+        }
+        return sources
+    }
+
     /// The profile, or an empty one.
     func profile() throws(RuleLoadError) -> ScanProfile {
         guard let profilePath else { return ScanProfile() }

@@ -163,19 +163,7 @@ struct ScanCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        var ruleSources = rulePaths
-        if !withoutBundledRules {
-            guard let bundled = BundledRules.locate() else {
-                printError("spoor: cannot find the bundled rules; set SPOOR_BUNDLED_RULES to the rules/ folder, or pass --no-bundled-rules with --rules")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
-            }
-            ruleSources.insert(bundled, at: 0)
-        }
-        guard !ruleSources.isEmpty else {
-            printError("spoor: no rules: give --rules PATH")
-            throw ExitCode(ExitStatus.errorOrIncomplete)
-        }
-        let rules = try engine.load(ruleSources)
+        let rules = try engine.load(try engine.scanRuleSources(rulePaths, withoutBundled: withoutBundledRules))
         for skipped in rules.skipped {
             printError("spoor: rule \(skipped.id) (\(skipped.path)) not run: \(skipped.reason)")
         }
