@@ -258,10 +258,15 @@ public enum ExposureAnalysis {
 
         var hostNames = Set(input.coverage.map(\.host))
         hostNames.formUnion(drafts.map(\.host))
+        // Findings by host and level in one pass, each read in place.
+        var levelsByHost: [String: [String: Int]] = [:]
+        for index in input.findings.indices {
+            guard let host = input.findings[index].fields["host"], hostNames.contains(host) else { continue }
+            levelsByHost[host, default: [:]][input.findings[index].rule.level, default: 0] += 1
+        }
         let hostList = hostNames.sorted().map { name -> HostEntity in
             let series = input.coverage.filter { $0.host == name }
-            var byLevel: [String: Int] = [:]
-            for finding in input.findings where finding.fields["host"] == name { byLevel[finding.rule.level, default: 0] += 1 }
+            let byLevel = levelsByHost[name] ?? [:]
             let hostSessions = sessions.filter { $0.host == name }
             let first = series.compactMap(\.minutes.first).min()
             let last = series.compactMap(\.minutes.last).max()

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The JSON report, `spoor.report/v1`: a specification, documented in `Documentation/ReportFormat.md`.
 ///
 /// Everything outside ``run`` is a pure function of the evidence, the rules and the options that change
@@ -33,6 +35,23 @@ public struct ScanReport: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case schema, tool, run, rules, evidence, findings, summary, exposure, entities, sessions, coverage, timeline
         case sensitiveData = "sensitive_data"
+    }
+}
+
+extension ScanReport {
+    /// The encoder of the `spoor.report/v1` JSON: pretty-printed, keys sorted, slashes not escaped, so
+    /// two reports of the same scan compare byte for byte (outside `run`) and diff line by line.
+    public static func makeJSONEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// The report as `spoor.report/v1` JSON, with a final newline.
+    public func encodedJSON() throws -> Data {
+        var data = try Self.makeJSONEncoder().encode(self)
+        data.append(0x0a)
+        return data
     }
 }
 

@@ -15,12 +15,9 @@ public struct JSONReportExporter: ReportExporter {
 
     public func export(_ report: ScanReport) throws -> Data { try Self.encode(report) }
 
-    /// The report as `spoor.report/v1` JSON: pretty-printed, sorted keys, final newline.
+    /// The report as `spoor.report/v1` JSON: pretty-printed, sorted keys, final newline
+    /// (``ScanReport/encodedJSON()``).
     public static func encode(_ report: ScanReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(report)
-        data.append(0x0a)
-        return data
+        try report.encodedJSON()
     }
 }

@@ -66,6 +66,8 @@ struct CorrelationEngine {
     let rules: RuleSet
     /// Evidence paths by file index.
     let paths: [String]
+    /// Threads for the correlations that can run side by side (the result does not depend on it).
+    var threads = 1
 
     /// Findings of the reporting correlations, and the number of firings of every correlation.
     ///
@@ -73,26 +75,50 @@ struct CorrelationEngine {
     /// firings appended, so the events are never copied; orders are arrays of indexes.
     func run(events: inout [CorrelationEvent]) -> (findings: [Finding], firings: [Int]) {
         Self.placeInScanOrder(&events)
+        // The order keys apart from the events (sorting compares these small values, never the events),
+        // and each input's events in that order, so a correlation reads only its own inputs' events.
+        var keys = events.indices.map { OrderKey(events[$0], index: $0) }
         var order = (0..<Int32(events.count)).map { $0 }
-        order.sort { Self.precedes(events[Int($0)], events[Int($1)]) }
+        keys.withUnsafeBufferPointer { keys in order.sort { keys[Int($0)] < keys[Int($1)] } }
+        var byInput: [CorrelationRule.Input: [Int32]] = [:]
+        for index in order { byInput[events[Int(index)].input, default: []].append(index) }
         var outputs: [[Int32]] = []
         var findings: [Finding] = []
         var firings: [Int] = []
-        for (index, correlation) in rules.correlations.enumerated() {
-            let inputs = Set(correlation.inputs)
-            var selected = order.filter { inputs.contains(events[Int($0)].input) }
-            var readsCorrelations = false
-            for case .correlation(let other) in correlation.inputs {
-                selected += outputs[other]
-                readsCorrelations = true
+        // A correlation's events in order: its inputs' events, correlations' firings included.
+        func selection(_ correlation: CorrelationRule) -> [Int32] {
+            var inputs: [CorrelationRule.Input] = []
+            for input in correlation.inputs where !inputs.contains(input) { inputs.append(input) }
+            var selected: [Int32] = []
+            for input in inputs {
+                switch input {
+                case .rule: selected += byInput[input] ?? []
+                case .correlation(let other): selected += outputs[other]
+                }
             }
-            if readsCorrelations { selected.sort { Self.precedes(events[Int($0)], events[Int($1)]) } }
-            let (fired, reported) = correlation.kind == .firstSeen
-                ? evaluateFirstSeen(correlation, index: index, events: events, order: selected)
-                : evaluate(correlation, index: index, events: events, order: selected)
+            if inputs.count > 1 || inputs.contains(where: { if case .correlation = $0 { true } else { false } }) { keys.withUnsafeBufferPointer { keys in selected.sort { keys[Int($0)] < keys[Int($1)] } } }
+            return selected
+        }
+        // Correlations that read base rules only do not depend on one another (nor on the firings'
+        // places among the events): they run side by side first; the others run in rule order after
+        // the correlations they read. Firings are appended in rule order either way.
+        let independent = rules.correlations.indices.filter { index in
+            rules.correlations[index].inputs.allSatisfy { if case .rule = $0 { true } else { false } }
+        }
+        var early: [Int: (fired: [CorrelationEvent], reported: [Bool])] = [:]
+        if threads > 1 && independent.count > 1 {
+            let orders = independent.map { selection(rules.correlations[$0]) }
+            let results = ParallelWork.map(count: independent.count, threads: threads) { [self, events] job in
+                evaluate(independent[job], events: events, order: orders[job])
+            }
+            for (job, index) in independent.enumerated() { early[index] = results[job] }
+        }
+        for (index, correlation) in rules.correlations.enumerated() {
+            let (fired, reported) = early.removeValue(forKey: index) ?? evaluate(index, events: events, order: selection(correlation))
             var firedIndexes: [Int32] = []
             for event in fired {
                 events.append(event)
+                keys.append(OrderKey(event, index: events.count - 1))
                 firedIndexes.append(Int32(events.count - 1))
             }
             outputs.append(firedIndexes)
@@ -104,22 +130,51 @@ struct CorrelationEngine {
         return (findings, firings)
     }
 
+    /// Runs correlation `index` over `order` (indexes into `events`): its firings and which are reported.
+    private func evaluate(_ index: Int, events: [CorrelationEvent], order: [Int32]) -> (fired: [CorrelationEvent], reported: [Bool]) {
+        let correlation = rules.correlations[index]
+        return correlation.kind == .firstSeen
+            ? evaluateFirstSeen(correlation, index: index, events: events, order: order)
+            : evaluate(correlation, index: index, events: events, order: order)
+    }
+
+    /// An event's place in the correlations' order (``precedes(_:_:)``), its index last so that equal
+    /// places keep the events' own order.
+    struct OrderKey: Comparable {
+        var time: Int64
+        var file: Int
+        var line: Int
+        var rank: Int
+        var index: Int
+
+        init(_ event: CorrelationEvent, index: Int) {
+            time = event.orderTime
+            file = event.fileIndex
+            line = event.line
+            rank = CorrelationEngine.rank(event.input)
+            self.index = index
+        }
+
+        static func < (a: OrderKey, b: OrderKey) -> Bool {
+            (a.time, a.file, a.line, a.rank, a.index) < (b.time, b.file, b.line, b.rank, b.index)
+        }
+    }
+
     /// Sets each event's order time. Within one file the lines' order is kept: a stamp earlier than
     /// the line before it (a clock step back, reordered writes) is read as that line's time, so a
     /// connection's lines stay in the order they were written; across files, time decides.
     static func placeInScanOrder(_ events: inout [CorrelationEvent]) {
-        var byLine = (0..<Int32(events.count)).map { $0 }
-        byLine.sort { (events[Int($0)].fileIndex, events[Int($0)].line, rank(events[Int($0)].input)) < (events[Int($1)].fileIndex, events[Int($1)].line, rank(events[Int($1)].input)) }
+        var keys = events.indices.map { (file: events[$0].fileIndex, line: events[$0].line, rank: rank(events[$0].input), index: $0) }
+        keys.sort { ($0.file, $0.line, $0.rank, $0.index) < ($1.file, $1.line, $1.rank, $1.index) }
         var currentFile = -1
         var highWater = Int64.min
-        for index in byLine {
-            let position = Int(index)
-            if events[position].fileIndex != currentFile {
-                currentFile = events[position].fileIndex
+        for key in keys {
+            if key.file != currentFile {
+                currentFile = key.file
                 highWater = .min
             }
-            highWater = max(highWater, events[position].nanoseconds)
-            events[position].orderTime = highWater
+            highWater = max(highWater, events[key.index].nanoseconds)
+            events[key.index].orderTime = highWater
         }
     }
 
@@ -137,16 +192,23 @@ struct CorrelationEngine {
     }
 
     /// The group key of an event (group-by values joined), or nil when a field is missing.
-    private func groupKey(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> (key: String, values: [String: String])? {
+    private func groupKey(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> String? {
         guard let position = correlation.inputs.firstIndex(of: event.input) else { return nil }
-        var values: [String: String] = [:]
         var key = ""
         for name in correlation.groupBy {
             guard let value = event.value(of: correlation.field(for: name, input: position)) else { return nil }
-            values[name] = value
-            key += value + "\u{1F}"
+            key += value
+            key += "\u{1F}"
         }
-        return (key, values)
+        return key
+    }
+
+    /// The group-by values of an event whose ``groupKey(_:_:)`` is not nil, by group-by name (for a firing).
+    private func groupValues(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> [String: String] {
+        guard let position = correlation.inputs.firstIndex(of: event.input) else { return [:] }
+        var values: [String: String] = [:]
+        for name in correlation.groupBy { values[name] = event.value(of: correlation.field(for: name, input: position)) }
+        return values
     }
 
     /// Events between two sweeps of the groups no event has touched for longer than the timespan.
@@ -190,6 +252,12 @@ struct CorrelationEngine {
     /// decimal number is left out (neither summed nor kept as evidence). The sum is a `Double`, exact for
     /// whole numbers up to 2^53; it restarts from zero whenever its window empties.
     private func evaluate(_ correlation: CorrelationRule, index: Int, events all: [CorrelationEvent], order: [Int32]) -> (fired: [CorrelationEvent], reported: [Bool]) {
+        all.withUnsafeBufferPointer { all in evaluate(correlation, index: index, events: all, order: order) }
+    }
+
+    /// ``evaluate(_:index:events:order:)`` over the events in place: windows, chains and latest events
+    /// hold event indexes, so no event is copied until a firing gathers its evidence.
+    private func evaluate(_ correlation: CorrelationRule, index: Int, events all: UnsafeBufferPointer<CorrelationEvent>, order: [Int32]) -> (fired: [CorrelationEvent], reported: [Bool]) {
         let span = correlation.timespanSeconds * 1_000_000_000
         var fired: [CorrelationEvent] = []
         var reported: [Bool] = []
@@ -198,18 +266,20 @@ struct CorrelationEngine {
         // the partial chains (temporal_ordered); and when it last saw an event. State is taken out of
         // the dictionaries while it changes (no copy) and a group quiet for longer than the timespan is
         // dropped at the next sweep, so memory follows the groups active within one timespan.
-        var windows: [String: Deque<CorrelationEvent>] = [:]
+        var windows: [String: Deque<Int32>] = [:]
         var distinct: [String: [String: Int]] = [:]
         var sums: [String: Double] = [:]
-        var latest: [String: [Int: CorrelationEvent]] = [:]
-        var partials: [String: [Int: [CorrelationEvent]]] = [:]
+        var latest: [String: [Int: Int32]] = [:]
+        var partials: [String: [Int: [Int32]]] = [:]
         var lastSeen: [String: Int64] = [:]
         let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
         let stages = correlation.inputs.count
+        let gather = { (indexes: [Int32]) in indexes.map { all[Int($0)] } }
         for (position, eventIndex) in order.enumerated() {
-            let event = all[Int(eventIndex)]
+            // Read in place (a copy would retain each of its fields).
+            let event = all.baseAddress!.advanced(by: Int(eventIndex))
             if position > 0 && position % Self.sweepInterval == 0 {
-                for (key, time) in lastSeen where event.orderTime - time > span {
+                for (key, time) in lastSeen where event.pointee.orderTime - time > span {
                     lastSeen[key] = nil
                     windows[key] = nil
                     distinct[key] = nil
@@ -217,91 +287,91 @@ struct CorrelationEngine {
                     latest[key] = nil
                     partials[key] = nil
                 }
-                suppression.sweep(at: event.orderTime)
+                suppression.sweep(at: event.pointee.orderTime)
             }
-            guard let (key, groupValues) = groupKey(event, correlation) else { continue }
+            guard let key = groupKey(event.pointee, correlation) else { continue }
             switch correlation.kind {
             case .eventCount, .valueCount:
-                let value = correlation.valueField.flatMap { event.value(of: $0) }
+                let value = correlation.valueField.flatMap { event.pointee.value(of: $0) }
                 if correlation.kind == .valueCount && value == nil { continue }
                 var window = windows.removeValue(forKey: key) ?? []
                 var counts = distinct.removeValue(forKey: key) ?? [:]
                 // Slide: drop events older than the span before this one.
-                while let first = window.first, event.orderTime - first.orderTime > span {
-                    if let old = correlation.valueField.flatMap({ first.value(of: $0) }) {
+                while let first = window.first, event.pointee.orderTime - all[Int(first)].orderTime > span {
+                    if let old = correlation.valueField.flatMap({ all[Int(first)].value(of: $0) }) {
                         counts[old, default: 1] -= 1
                         if counts[old] == 0 { counts[old] = nil }
                     }
                     window.removeFirst()
                 }
-                window.append(event)
+                window.append(eventIndex)
                 if let value { counts[value, default: 0] += 1 }
                 let count = correlation.kind == .eventCount ? window.count : counts.count
                 if correlation.bounds.allSatisfy({ $0.holds(count) }) {
-                    var extra = groupValues
+                    var extra = groupValues(event.pointee, correlation)
                     extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
-                    fired.append(firing(correlation, index: index, events: Array(window), extra: extra))
-                    reported.append(suppression.reports(key, at: event.orderTime))
+                    fired.append(firing(correlation, index: index, events: gather(Array(window)), extra: extra))
+                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
                 } else {
                     windows[key] = window
                     distinct[key] = counts
                 }
             case .valueSum:
-                guard let field = correlation.valueField, let value = Self.number(event, field) else { continue }
+                guard let field = correlation.valueField, let value = Self.number(event.pointee, field) else { continue }
                 var window = windows.removeValue(forKey: key) ?? []
                 var sum = sums.removeValue(forKey: key) ?? 0
-                while let first = window.first, event.orderTime - first.orderTime > span {
-                    sum -= Self.number(first, field) ?? 0
+                while let first = window.first, event.pointee.orderTime - all[Int(first)].orderTime > span {
+                    sum -= Self.number(all[Int(first)], field) ?? 0
                     window.removeFirst()
                 }
                 if window.isEmpty { sum = 0 }
-                window.append(event)
+                window.append(eventIndex)
                 sum += value
                 if correlation.bounds.allSatisfy({ $0.holds(sum) }) {
-                    var extra = groupValues
+                    var extra = groupValues(event.pointee, correlation)
                     extra["value_sum"] = sum == sum.rounded() && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
-                    fired.append(firing(correlation, index: index, events: Array(window), extra: extra))
-                    reported.append(suppression.reports(key, at: event.orderTime))
+                    fired.append(firing(correlation, index: index, events: gather(Array(window)), extra: extra))
+                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
                 } else {
                     windows[key] = window
                     sums[key] = sum
                 }
             case .temporal:
-                guard let position = correlation.inputs.firstIndex(of: event.input) else { continue }
-                var seen = (latest.removeValue(forKey: key) ?? [:]).filter { event.orderTime - $0.value.orderTime <= span }
-                seen[position] = event
+                guard let position = correlation.inputs.firstIndex(of: event.pointee.input) else { continue }
+                var seen = (latest.removeValue(forKey: key) ?? [:]).filter { event.pointee.orderTime - all[Int($0.value)].orderTime <= span }
+                seen[position] = eventIndex
                 if needed.allSatisfy({ $0.holds(seen.count) }) {
-                    fired.append(firing(correlation, index: index, events: seen.values.sorted(by: Self.precedes), extra: groupValues))
-                    reported.append(suppression.reports(key, at: event.orderTime))
+                    fired.append(firing(correlation, index: index, events: gather(Array(seen.values)).sorted(by: Self.precedes), extra: groupValues(event.pointee, correlation)))
+                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
                 } else {
                     latest[key] = seen
                 }
             case .temporalOrdered:
                 // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
-                var partial = (partials.removeValue(forKey: key) ?? [:]).filter { event.orderTime - ($0.value.first?.orderTime ?? event.orderTime) <= span }
+                var partial = (partials.removeValue(forKey: key) ?? [:]).filter { event.pointee.orderTime - ($0.value.first.map { all[Int($0)].orderTime } ?? event.pointee.orderTime) <= span }
                 // An input may stand at several positions: try the latest stage first so one event does
                 // not both start and extend a chain.
-                var completed: [CorrelationEvent]?
-                for position in (0..<stages).reversed() where correlation.inputs[position] == event.input {
+                var completed: [Int32]?
+                for position in (0..<stages).reversed() where correlation.inputs[position] == event.pointee.input {
                     if position == 0 {
-                        if stages > 1 { partial[1] = [event] }
+                        if stages > 1 { partial[1] = [eventIndex] }
                     } else if let chain = partial[position] {
-                        let extended = chain + [event]
+                        let extended = chain + [eventIndex]
                         if position + 1 == stages { completed = extended; break }
-                        if let current = partial[position + 1], let start = current.first, start.orderTime > chain[0].orderTime { continue }
+                        if let current = partial[position + 1], let start = current.first, all[Int(start)].orderTime > all[Int(chain[0])].orderTime { continue }
                         partial[position + 1] = extended
                     }
                 }
                 if let completed {
-                    fired.append(firing(correlation, index: index, events: completed, extra: groupValues))
-                    reported.append(suppression.reports(key, at: event.orderTime))
+                    fired.append(firing(correlation, index: index, events: gather(completed), extra: groupValues(event.pointee, correlation)))
+                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
                 } else if !partial.isEmpty {
                     partials[key] = partial
                 }
             case .firstSeen:
                 continue
             }
-            lastSeen[key] = event.orderTime
+            lastSeen[key] = event.pointee.orderTime
         }
         return (fired, reported)
     }
@@ -329,7 +399,7 @@ struct CorrelationEngine {
         for (position, eventIndex) in order.enumerated() {
             let event = all[Int(eventIndex)]
             if position > 0 && position % Self.sweepInterval == 0 { suppression.sweep(at: event.orderTime) }
-            guard let (key, groupValues) = groupKey(event, correlation) else { continue }
+            guard let key = groupKey(event, correlation) else { continue }
             if !correlation.exclude.isEmpty {
                 let lookup = { (name: String) in event.value(of: name) }
                 let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(event.value(of: $0.field.text), scratch: scratch, value: lookup) } }
@@ -352,7 +422,7 @@ struct CorrelationEngine {
             var baseline = baselines.removeValue(forKey: key) ?? Baseline(start: event.orderTime)
             let isLearning = correlation.learningUntilNanoseconds.map { event.orderTime <= $0 } ?? (event.orderTime - baseline.start <= learning)
             if baseline.seen.insert(tuple).inserted && !isLearning {
-                fired.append(firing(correlation, index: index, events: [event], extra: groupValues))
+                fired.append(firing(correlation, index: index, events: [event], extra: groupValues(event, correlation)))
                 reported.append(suppression.reports(key, at: event.orderTime))
             }
             baselines[key] = baseline

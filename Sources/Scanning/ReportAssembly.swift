@@ -12,7 +12,62 @@ import RecordParsing
 public enum ReportAssembly {
     public static let toolVersion = "0.1.0"
 
+    /// The report, secrets removed (``assemble(outcome:rules:configuration:run:)`` then its report).
     public static func report(outcome: ScanOutcome, rules: RuleSet, configuration: ScanConfiguration, run: RunInfo) -> ScanReport {
+        let unscrubbed = unscrubbedReport(outcome: outcome, rules: rules, configuration: configuration, run: run)
+        guard configuration.isRedacting && !outcome.secrets.isEmpty else { return unscrubbed }
+        return SecretScrubber(secrets: outcome.secrets).scrub(unscrubbed)
+    }
+
+    /// The report and its `spoor.report/v1` JSON (``ScanReport/encodedJSON()``), secrets removed from
+    /// both. Scrubbing works on the encoded JSON, so the JSON costs one encoding; the report model is
+    /// decoded from the scrubbed JSON only when asked for (``AssembledReport/report()``) and a secret
+    /// was replaced. Throws what encoding the report throws.
+    public static func assemble(outcome: ScanOutcome, rules: RuleSet, configuration: ScanConfiguration, run: RunInfo) throws -> AssembledReport {
+        let (base, input) = reportBeforeAnalysis(outcome: outcome, rules: rules, configuration: configuration, run: run)
+        var report = base
+        let scrubber = configuration.isRedacting && !outcome.secrets.isEmpty ? SecretScrubber(secrets: outcome.secrets) : nil
+        // The findings are final before the analysis: they are encoded (and scrubbed) while it runs.
+        let findings = report.findings
+        let (analysis, findingsJSON) = ParallelWork.both(threads: configuration.jobs,
+            { ExposureAnalysis.analyse(input) },
+            { () -> Result<(json: [UInt8], isScrubbed: Bool), EncodingError> in
+                do throws(EncodingError) { return .success(try ReportJSON.scrubbedFindings(findings, scrubber: scrubber)) } catch { return .failure(error) }
+            })
+        apply(analysis, to: &report)
+        report.findings = []
+        let (findingsBytes, findingsScrubbed) = try findingsJSON.get()
+        var rest = Array(try report.encodedJSON())
+        var restScrubbed = false
+        if let scrubber {
+            let scrubbed = scrubber.scrub(json: rest)
+            restScrubbed = scrubbed != rest
+            rest = scrubbed
+        }
+        let json = findings.isEmpty ? Data(rest) : Data(ReportJSON.splice(findings: findingsBytes, into: rest))
+        report.findings = findings
+        let model = findingsScrubbed || restScrubbed ? nil : report
+        return AssembledReport(json: json, model: model, summary: report.summary, statistics: report.rules.statistics)
+    }
+
+    /// Everything but the scrubbing.
+    static func unscrubbedReport(outcome: ScanOutcome, rules: RuleSet, configuration: ScanConfiguration, run: RunInfo) -> ScanReport {
+        var (report, input) = reportBeforeAnalysis(outcome: outcome, rules: rules, configuration: configuration, run: run)
+        apply(ExposureAnalysis.analyse(input), to: &report)
+        return report
+    }
+
+    static func apply(_ analysis: AnalysisResult, to report: inout ScanReport) {
+        report.exposure = analysis.exposure
+        report.entities = analysis.entities
+        report.sessions = analysis.sessions
+        report.coverage = analysis.coverage
+        report.sensitiveData = analysis.sensitiveData
+        report.timeline = analysis.timeline
+    }
+
+    /// The report with its findings and without the analysis' sections, and the analysis' input.
+    static func reportBeforeAnalysis(outcome: ScanOutcome, rules: RuleSet, configuration: ScanConfiguration, run: RunInfo) -> (ScanReport, AnalysisInput) {
         var matchesByLevel: [String: Int] = [:]
         for (index, statistic) in outcome.statistics.enumerated() where statistic.matches > 0 {
             // Base rules that only feed correlations report nothing themselves: their events are not findings.
@@ -39,7 +94,7 @@ public enum ReportAssembly {
             findings = findings.filter(filter.admits)
             warnings.append("findings filtered: \(filter.description); matches_by_level and rule statistics count every match")
         }
-        var report = ScanReport(
+        let report = ScanReport(
             tool: ToolInfo(name: "spoor", version: toolVersion),
             run: run,
             rules: RuleSetSummary(count: rules.rules.count + rules.correlations.count, sha256: rules.sha256, statistics: outcome.statistics, findingsCapPerRule: configuration.findingsCapPerRule),
@@ -69,17 +124,7 @@ public enum ReportAssembly {
             input.failures.sources = input.failures.sources.filter { !$0.value.hosts.isDisjoint(with: filter.hosts) }
             input.coverage = input.coverage.filter { filter.hosts.contains($0.host) }
         }
-        let analysis = ExposureAnalysis.analyse(input)
-        report.exposure = analysis.exposure
-        report.entities = analysis.entities
-        report.sessions = analysis.sessions
-        report.coverage = analysis.coverage
-        report.sensitiveData = analysis.sensitiveData
-        report.timeline = analysis.timeline
-        if configuration.isRedacting && !outcome.secrets.isEmpty {
-            report = SecretScrubber(secrets: outcome.secrets).scrub(report)
-        }
-        return report
+        return (report, input)
     }
 
     /// A finding's id: the first 16 hex digits of SHA-256 over its rule id, evidence path, line and offset.
@@ -145,9 +190,13 @@ struct InvestigatorFilter {
 struct SecretScrubber {
     /// Each secret as it appears inside a JSON string, its marker, and its raw bytes.
     let secrets: [(escaped: [UInt8], marker: [UInt8], raw: [UInt8])]
+    /// A bit for each pair of bytes that starts a secret as escaped: a string without one of these
+    /// pairs holds no secret, so most strings are passed over in one look at each byte.
+    let startingPairs: [UInt64]
 
     init(secrets: [(value: [UInt8], marker: String)]) {
-        let encoder = JSONEncoder()
+        // A secret as the report's own encoder writes it inside a string (slashes unescaped).
+        let encoder = ScanReport.makeJSONEncoder()
         self.secrets = secrets.filter { $0.value.count >= 6 }
             .sorted { $0.value.count > $1.value.count }
             .compactMap { secret in
@@ -155,12 +204,36 @@ struct SecretScrubber {
                       let encoded = try? encoder.encode(text) else { return nil }
                 return (Array(encoded.dropFirst().dropLast()), Array(secret.marker.utf8), secret.value)
             }
+        var pairs = [UInt64](repeating: 0, count: 65536 / 64)
+        for secret in self.secrets where secret.escaped.count >= 2 {
+            let pair = Int(secret.escaped[0]) << 8 | Int(secret.escaped[1])
+            pairs[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        startingPairs = pairs
+    }
+
+    /// Whether `content` has a pair of bytes that starts a secret (``startingPairs``).
+    func mayHoldSecret(_ content: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard content.count >= 2 else { return false }
+        return startingPairs.withUnsafeBufferPointer { pairs in
+            var previous = Int(content[0])
+            for index in 1..<content.count {
+                let current = Int(content[index])
+                let pair = previous << 8 | current
+                if pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 { return true }
+                previous = current
+            }
+            return false
+        }
     }
 
     func scrub(_ report: ScanReport) -> ScanReport {
-        guard !secrets.isEmpty, let data = try? JSONEncoder().encode(report) else { return report }
-        let scrubbed = scrub(json: Array(data))
-        return (try? JSONDecoder().decode(ScanReport.self, from: Data(scrubbed))) ?? report
+        guard !secrets.isEmpty, let data = try? ScanReport.makeJSONEncoder().encode(report) else { return report }
+        let original = Array(data)
+        let scrubbed = scrub(json: original)
+        // Decoding the report again costs as much as encoding it: only when a secret was replaced.
+        guard scrubbed != original else { return report }
+        return AssembledReport.decode(Data(scrubbed))
     }
 
     /// Copies `json`, replacing secrets inside string values. Runs of bytes are copied whole and a
@@ -203,7 +276,7 @@ struct SecretScrubber {
                         bytes = Redaction.replacingOccurrences(of: secret.raw, in: bytes, with: secret.marker)
                     }
                     output.append(contentsOf: Data(bytes).base64EncodedString().utf8)
-                } else if secrets.contains(where: { Self.contains(content, $0.escaped) }) {
+                } else if mayHoldSecret(content) && secrets.contains(where: { Self.contains(content, $0.escaped) }) {
                     var value = Array(content)
                     for secret in secrets where Self.contains(value, secret.escaped) {
                         value = Redaction.replacingOccurrences(of: secret.escaped, in: value, with: secret.marker)
@@ -230,5 +303,84 @@ struct SecretScrubber {
 
     static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
         ByteSearch.contains(haystack, needle)
+    }
+}
+
+/// A finished report: its `spoor.report/v1` JSON and, on demand, its model, both without the secrets
+/// the rules found (``ReportAssembly/assemble(outcome:rules:configuration:run:)``).
+public struct AssembledReport: Sendable {
+    /// The report's JSON, byte for byte what ``ScanReport/encodedJSON()`` gives for ``report()``.
+    public let json: Data
+    /// The model when no secret had to be replaced in it; nil when it is to be decoded from `json`.
+    let model: ScanReport?
+    /// The summary and rule statistics, for the exit status and the problems said on standard error:
+    /// counts, rule ids, evidence paths and errors, never evidence text.
+    public let summary: ScanSummary
+    public let statistics: [RuleStatistics]
+
+    /// The report model, secrets removed: decoded from ``json`` when a secret was replaced (as costly as
+    /// encoding it), else the model itself.
+    public func report() -> ScanReport {
+        model ?? Self.decode(json)
+    }
+
+    /// Decodes JSON this module has just encoded and scrubbed: a failure is a bug, never evidence.
+    static func decode(_ json: Data) -> ScanReport {
+        do {
+            return try JSONDecoder().decode(ScanReport.self, from: json)
+        } catch {
+            fatalError("spoor: the report, secrets removed, does not decode again: \(error)")
+        }
+    }
+}
+
+/// The report's JSON made in two parts, the findings and the rest, joined into exactly the bytes
+/// ``ScanReport/encodedJSON()`` gives for the whole (a test holds the two equal).
+enum ReportJSON {
+    /// The findings as the report's encoder writes a top-level array, scrubbed; and whether a secret was
+    /// replaced.
+    static func scrubbedFindings(_ findings: [Finding], scrubber: SecretScrubber?) throws(EncodingError) -> (json: [UInt8], isScrubbed: Bool) {
+        let encoded: [UInt8]
+        do { encoded = Array(try ScanReport.makeJSONEncoder().encode(findings)) } catch let error as EncodingError { throw error } catch {
+            throw EncodingError.invalidValue(findings, EncodingError.Context(codingPath: [], debugDescription: "\(error)"))
+        }
+        guard let scrubber else { return (encoded, false) }
+        let scrubbed = scrubber.scrub(json: encoded)
+        return (scrubbed, scrubbed != encoded)
+    }
+
+    /// Puts `findings` (a top-level array, not empty) in place of the empty `findings` array of `report` (the
+    /// report encoded without findings): at depth 1, so every line after its first is indented two
+    /// more spaces. A pretty-printed JSON string never holds a raw newline, so every newline byte is
+    /// one of the layout's.
+    static func splice(findings: [UInt8], into report: [UInt8]) -> [UInt8] {
+        let key = Array("\n  \"findings\" : ".utf8)
+        guard let keyStart = find(key, in: report), let open = report[(keyStart + key.count)...].firstIndex(of: UInt8(ascii: "[")),
+              let close = report[open...].firstIndex(of: UInt8(ascii: "]")) else {
+            preconditionFailure("the report's JSON has no findings array")
+        }
+        var output: [UInt8] = []
+        output.reserveCapacity(report.count + findings.count + findings.count / 8)
+        output.append(contentsOf: report[..<open])
+        var lineStart = 0
+        for (index, byte) in findings.enumerated() where byte == 0x0a {
+            output.append(contentsOf: findings[lineStart...index])
+            output.append(0x20)
+            output.append(0x20)
+            lineStart = index + 1
+        }
+        output.append(contentsOf: findings[lineStart...])
+        output.append(contentsOf: report[(close + 1)...])
+        return output
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        var index = 0
+        while let start = haystack[index...].firstIndex(of: first), start + needle.count <= haystack.count {
+            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start }
+            index = start + 1
+        }
+        return nil
     }
 }

@@ -50,7 +50,9 @@ public struct ScanState: Sendable {
             // The events move into the engine (no copy); the outcome is made once, at the end of the scan.
             var events: [CorrelationEvent] = []
             swap(&events, &correlationEvents)
-            let (fired, firings) = CorrelationEngine(rules: rules, paths: paths).run(events: &events)
+            var engine = CorrelationEngine(rules: rules, paths: paths)
+            engine.threads = configuration.jobs
+            let (fired, firings) = engine.run(events: &events)
             var reportedByID: [String: Int] = [:]
             for finding in fired {
                 let kept = reportedByID[finding.rule.id, default: 0]

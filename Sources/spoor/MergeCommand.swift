@@ -34,11 +34,16 @@ struct MergeCommand: ParsableCommand {
     @Option(name: .customLong("fail-on"), help: "Exit 1 only for findings at or above this level.")
     var failOn: RuleLevel = .informational
 
+    @Option(name: .customLong("jobs"), help: "Threads for the work that runs side by side (default: all cores); the report does not depend on it.")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
     @OptionGroup var engine: RuleEngineOptions
 
     func run() throws {
         let started = Date()
+        var clock = PhaseClock()
         let rules = try engine.load(try engine.scanRuleSources(rulePaths, withoutBundled: withoutBundledRules))
+        clock.lap("rules loaded")
 
         var loaded: [(name: String, report: PartialReport)] = []
         for path in partials {
@@ -53,26 +58,32 @@ struct MergeCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.errorOrIncomplete)
             }
         }
-        let merged: PartialMerge.Result
+        clock.lap("partials read")
+        var merged: PartialMerge.Result
         do throws(PartialMerge.MergeError) {
             merged = try PartialMerge.merge(loaded, rules: rules)
         } catch {
             printError("spoor: merge: \(error.description)")
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
-        var state = merged.state
-        let outcome = state.outcome(rules: rules, configuration: merged.configuration)
+        clock.lap("partials combined")
+        loaded = []
+        merged.configuration.jobs = max(1, jobs)
+        // In place: the state's events move into the correlation engine without a copy.
+        let outcome = merged.state.outcome(rules: rules, configuration: merged.configuration)
+        clock.lap("correlations")
         var run = RunInfo(argv: CommandLine.arguments, start: ISO8601DateFormatter().string(from: started),
-                          durationSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, jobs: 1)
+                          durationSeconds: (Date().timeIntervalSince(started) * 1000).rounded() / 1000, jobs: max(1, jobs))
         run.shards = merged.shards
-        let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: merged.configuration, run: run)
+        let assembled = try ReportAssembly.assemble(outcome: outcome, rules: rules, configuration: merged.configuration, run: run)
 
+        clock.lap("report assembled")
         let chosen = format ?? (outputPath == nil ? .markdown : .json)
-        let rendered = try chosen.exporter.export(report)
-        try writeOutput(rendered, to: outputPath)
+        try writeOutput(try chosen.render(assembled), to: outputPath)
+        clock.lap("report written")
         for problem in merged.problems { printError("spoor: merge: \(problem)") }
         if !merged.problems.isEmpty { printError("spoor: merge: the report is incomplete") }
-        throw ExitCode(reportExitStatus(report, rules: rules, failOn: failOn))
+        throw ExitCode(reportExitStatus(assembled.summary, assembled.statistics, rules: rules, failOn: failOn))
     }
 
     /// A decoding error with the place it happened (the coding path).

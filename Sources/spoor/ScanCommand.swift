@@ -208,7 +208,9 @@ struct ScanCommand: ParsableCommand {
 
         let isTerminal = isatty(STDERR_FILENO) == 1 && !withoutProgress
         let progress: ScanPipeline.ProgressHandler? = isTerminal ? ProgressLine(started: started).update : nil
+        var clock = PhaseClock()
         var state = ScanPipeline(configuration: configuration, rules: rules).runState(progress: progress)
+        clock.lap("evidence scanned")
         if isTerminal { FileHandle.standardError.write(Data("\r\u{1b}[K".utf8)) }
 
         var run = RunInfo(argv: Self.withoutPasswords(CommandLine.arguments), start: ISO8601DateFormatter().string(from: started),
@@ -219,15 +221,17 @@ struct ScanCommand: ParsableCommand {
             return
         }
         let outcome = state.outcome(rules: rules, configuration: configuration)
-        let report = ReportAssembly.report(outcome: outcome, rules: rules, configuration: configuration, run: run)
+        clock.lap("correlations")
+        let assembled = try ReportAssembly.assemble(outcome: outcome, rules: rules, configuration: configuration, run: run)
 
+        clock.lap("report assembled")
         let chosen = format ?? (outputPath == nil ? .markdown : .json)
-        let rendered = try chosen.exporter.export(report)
-        if try writeOutput(rendered, to: outputPath), isatty(STDOUT_FILENO) == 1 && chosen != .text && chosen != .markdown {
-            FileHandle.standardOutput.write(Data(TextSummaryExporter.render(report).utf8))
+        if try writeOutput(try chosen.render(assembled), to: outputPath), isatty(STDOUT_FILENO) == 1 && chosen != .text && chosen != .markdown {
+            FileHandle.standardOutput.write(Data(TextSummaryExporter.render(assembled.report()).utf8))
         }
-        for problem in report.summary.problems { printError("spoor: \(problem)") }
-        throw ExitCode(exitStatus(for: report, rules: rules))
+        clock.lap("report written")
+        for problem in assembled.summary.problems { printError("spoor: \(problem)") }
+        throw ExitCode(reportExitStatus(assembled.summary, assembled.statistics, rules: rules, failOn: failOn))
     }
 
     /// Writes the partial report atomically; exit 0 when the shard's evidence was read completely, 2 when not.
@@ -246,16 +250,13 @@ struct ScanCommand: ParsableCommand {
         throw ExitCode(ExitStatus.clean)
     }
 
-    private func exitStatus(for report: ScanReport, rules: RuleSet) -> Int32 {
-        reportExitStatus(report, rules: rules, failOn: failOn)
-    }
 }
 
 /// The exit status of a finished report: 2 incomplete, 1 findings at or above `failOn`, else 0.
-func reportExitStatus(_ report: ScanReport, rules: RuleSet, failOn: RuleLevel) -> Int32 {
-    if !report.summary.isComplete { return ExitStatus.errorOrIncomplete }
+func reportExitStatus(_ summary: ScanSummary, _ statistics: [RuleStatistics], rules: RuleSet, failOn: RuleLevel) -> Int32 {
+    if !summary.isComplete { return ExitStatus.errorOrIncomplete }
     let levels = Dictionary(uniqueKeysWithValues: rules.rules.map { ($0.id, $0.level) })
-    let hasFindings = report.rules.statistics.contains { $0.matches > 0 && (levels[$0.id] ?? .informational) >= failOn }
+    let hasFindings = statistics.contains { $0.matches > 0 && (levels[$0.id] ?? .informational) >= failOn }
     return hasFindings ? ExitStatus.findings : ExitStatus.clean
 }
 
@@ -275,6 +276,12 @@ struct OutputFormat: ExpressibleByArgument, Equatable {
     static var allValueStrings: [String] { ReportExporters.formatNames }
 
     static func == (lhs: OutputFormat, rhs: OutputFormat) -> Bool { lhs.exporter.formatName == rhs.exporter.formatName }
+
+    /// The report in this format: the JSON report is the assembled JSON itself (encoded once, while
+    /// secrets were removed); the other formats are made from the report model.
+    func render(_ assembled: AssembledReport) throws -> Data {
+        self == .json ? assembled.json : try exporter.export(assembled.report())
+    }
 }
 
 extension RuleLevel: ExpressibleByArgument {}

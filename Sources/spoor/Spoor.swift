@@ -48,3 +48,18 @@ func writeOutput(_ rendered: Data, to path: String?) throws -> Bool {
     }
     return true
 }
+
+/// With `SPOOR_TIMINGS=1` in the environment, `spoor scan` and `spoor merge` say on standard error how
+/// long each phase took (wall clock), for the benchmarks in Documentation/Performance.md and ScaleOut.md.
+struct PhaseClock {
+    private let isOn = ProcessInfo.processInfo.environment["SPOOR_TIMINGS"] == "1"
+    private var last = DispatchTime.now()
+
+    mutating func lap(_ phase: String) {
+        guard isOn else { return }
+        let now = DispatchTime.now()
+        let seconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
+        printError("spoor: timing: " + phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+        last = now
+    }
+}
