@@ -49,6 +49,9 @@ public struct DetectionRule: Sendable {
     public var scope: LogSourceScope
     /// Literals of which a line must contain at least one for the rule to match; nil: every line.
     public var gate: [LiteralPrefilter.Literal]?
+    /// For a rule without a literal gate: patterns searched over whole chunks (and literals) of which
+    /// every line the rule matches holds one; nil: every line in scope.
+    public var chunkGate: ChunkGate? = nil
 
 }
 

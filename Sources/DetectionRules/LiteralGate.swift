@@ -40,13 +40,32 @@ enum LiteralGate {
             // the header fields and the record's own `type` are always the line's own bytes.
             if admitsAudit && test.field.common == nil && test.field.text != "type" { return nil }
             // A decoded field (rsyslog `#NNN`, JSON escapes) may spell other bytes than the raw line: only
-            // plain literals are sure to be in it.
-            let isPlain = literals.allSatisfy { literal in
-                literal.bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "\\") && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "#") }
+            // plain bytes are sure to be in it as they are, so each literal is cut to its longest plain run.
+            var plain: [LiteralPrefilter.Literal] = []
+            for literal in literals {
+                guard let run = longestPlainRun(literal.bytes), run.count >= 3 else { return nil }
+                let cut = LiteralPrefilter.Literal(bytes: run, isCaseless: literal.isCaseless)
+                if !plain.contains(cut) { plain.append(cut) }
             }
-            return isPlain ? literals : nil
+            return plain
         }
         return test.requiresAll ? best(gates) : union(gates)
+    }
+
+    /// The longest run of bytes that a decoded field spells as the raw line does: printable ASCII but
+    /// `\\`, `"` and `#`.
+    static func longestPlainRun(_ bytes: [UInt8]) -> [UInt8]? {
+        var best: ArraySlice<UInt8> = []
+        var start = 0
+        for index in 0...bytes.count {
+            let isPlain = index < bytes.count && bytes[index] >= 0x20 && bytes[index] < 0x7f && bytes[index] != UInt8(ascii: "\\")
+                && bytes[index] != UInt8(ascii: "\"") && bytes[index] != UInt8(ascii: "#")
+            if !isPlain {
+                if index - start > best.count { best = bytes[start..<index] }
+                start = index + 1
+            }
+        }
+        return best.isEmpty ? nil : Array(best)
     }
 
     /// The literal recorded when the pattern was compiled from a Sigma value.

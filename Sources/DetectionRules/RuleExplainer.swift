@@ -30,6 +30,13 @@ public struct RuleExplainer {
                 out += present.isEmpty
                     ? "  prefilter: none of the rule's literals (\(gate.map { "'\(String(decoding: $0.bytes, as: UTF8.self))'" }.joined(separator: ", "))) is in the line: a scan skips it\n"
                     : "  prefilter: literal \(present.map { "'\(String(decoding: $0.bytes, as: UTF8.self))'" }.joined(separator: ", ")) present\n"
+            } else if let gate = rule.chunkGate {
+                let scratch = MatchScratch()
+                let literalHit = gate.literals.contains { Self.contains(line, $0.bytes, caseless: $0.isCaseless) }
+                let patternHit = gate.patterns.contains { $0.firstMatch(in: line, scratch: scratch) == .matched }
+                out += literalHit || patternHit
+                    ? "  prefilter: the rule's chunk gate (a pattern searched over whole chunks, or a literal) finds the line\n"
+                    : "  prefilter: the rule's chunk gate (\(gate.patterns.count) pattern(s) searched over whole chunks, \(gate.literals.count) literal(s)) does not find the line: a scan skips it\n"
             }
             let evaluator = RuleEvaluator()
             let outcome = evaluator.evaluate(rule, line: line, record: record)

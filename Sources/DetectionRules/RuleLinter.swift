@@ -87,8 +87,8 @@ public struct RuleLinter {
             let isImported = rule.provenance != nil
             for message in Self.metadataProblems(of: rule, isImported: isImported) { issue(isImported ? .warning : .error, message) }
             for message in Self.patternWarnings(of: rule) { issue(.warning, message) }
-            if reportsUngatedRules && rule.gate == nil {
-                issue(.warning, "no literal every match must contain: the rule runs on every line of its logsource {\(rule.logSource.described)} (slow on large evidence); add a plain value or a literal to a |re")
+            if reportsUngatedRules && rule.gate == nil && rule.chunkGate == nil {
+                issue(.warning, "no literal every match must contain, and no raw pattern that can be searched over whole chunks: the rule runs on every line of its logsource {\(rule.logSource.described)} (slow on large evidence); add a plain value or a literal to a |re")
             }
         }
         return issues

@@ -352,6 +352,7 @@ public struct RuleLoader {
         var author = mapping["author"]?.string
         if author == nil, let authors = sidecar?.provenance.authors, !authors.isEmpty { author = authors.joined(separator: ", ") }
 
+        let gate = LiteralGate.gate(of: condition, selections: selections, scope: scope)
         return .rule(DetectionRule(
             sourcePath: path, documentIndex: index, sourceLine: document.mark?.line, id: id, name: ruleName, title: title,
             description: mapping["description"]?.string, status: mapping["status"]?.string,
@@ -363,7 +364,8 @@ public struct RuleLoader {
             captureChecks: entities.compactMapValues(\.check), exposure: exposure,
             testCaseCounts: tests?.caseCounts ?? (0, 0), tests: tests, provenance: sidecar?.provenance, emit: mapping["emit"]?.bool ?? false,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
-            scope: scope, gate: LiteralGate.gate(of: condition, selections: selections, scope: scope)))
+            scope: scope, gate: gate,
+            chunkGate: gate == nil ? ChunkGate.gate(of: condition, selections: selections, scope: scope) : nil))
     }
 
     /// Names defined by the `|re` named groups of each selection (compiled once here, only to read the

@@ -17,6 +17,11 @@ public struct RuleSet: Sendable {
     public let prefilter: LiteralPrefilter
     /// For each rule, the indexes of its literals in ``prefilter``; nil when the rule is ungated.
     public let gateLiterals: [[Int]?]
+    /// The distinct patterns of the rules' chunk gates (``ChunkGate``), each searched once per chunk.
+    public let chunkPatterns: [CompiledPattern]
+    /// For each rule with a chunk gate: the indexes of its literals in ``prefilter`` and of its
+    /// patterns in ``chunkPatterns``; nil for the others.
+    public let chunkGates: [(literals: [Int], patterns: [Int])?]
     /// Rules that loaded but cannot run in this scan (a placeholder without values), with the reason.
     public let skipped: [SkippedRule]
 
@@ -40,6 +45,25 @@ public struct RuleSet: Sendable {
             })
         }
         self.gateLiterals = gateLiterals
+        var patterns: [CompiledPattern] = []
+        var chunkGates: [(literals: [Int], patterns: [Int])?] = []
+        for rule in rules {
+            guard rule.gate == nil, let gate = rule.chunkGate else { chunkGates.append(nil); continue }
+            let literalIndexes = gate.literals.map { literal in
+                if let index = indexOf[literal] { return index }
+                literals.append(literal)
+                indexOf[literal] = literals.count - 1
+                return literals.count - 1
+            }
+            let patternIndexes = gate.patterns.map { pattern in
+                if let index = patterns.firstIndex(where: { $0.source == pattern.source && $0.options == pattern.options }) { return index }
+                patterns.append(pattern)
+                return patterns.count - 1
+            }
+            chunkGates.append((literalIndexes, patternIndexes))
+        }
+        chunkPatterns = patterns
+        self.chunkGates = chunkGates
         do {
             prefilter = try LiteralPrefilter(literals: literals)
         } catch {

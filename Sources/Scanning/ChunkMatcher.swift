@@ -85,6 +85,7 @@ final class ChunkMatcher {
     private let evaluator = RuleEvaluator()
     private var lineStarts: [Int32] = []
     private var literalHits: [[Int32]] = []
+    private var patternHits: [[Int32]] = []
     private var candidates: [Int32] = []
     private var records: [LogRecord] = []
     /// `recordStamps[i] == stamp` when `records[i]` holds line i of the current chunk.
@@ -124,6 +125,7 @@ final class ChunkMatcher {
             _ = lineStarts.withUnsafeBufferPointer { starts in
                 rules.prefilter.scan(buffer, lineStarts: starts, scratch: evaluator.scratch, into: &literalHits)
             }
+            if !rules.chunkPatterns.isEmpty { findChunkPatterns(buffer) }
             if let costs { costs.prefilter += costs.lap(&clock) }
             for (ruleIndex, rule) in rules.rules.enumerated() {
                 var kept = 0
@@ -169,6 +171,16 @@ final class ChunkMatcher {
                         previous = lineIndex
                         visit(Int(lineIndex))
                     }
+                } else if let gate = rules.chunkGates[ruleIndex] {
+                    candidates.removeAll(keepingCapacity: true)
+                    for literal in gate.literals { candidates.append(contentsOf: literalHits[literal]) }
+                    for pattern in gate.patterns { candidates.append(contentsOf: patternHits[pattern]) }
+                    candidates.sort()
+                    var previous: Int32 = -1
+                    for lineIndex in candidates where lineIndex != previous {
+                        previous = lineIndex
+                        visit(Int(lineIndex))
+                    }
                 } else {
                     for lineIndex in 0..<lineCount { visit(lineIndex) }
                 }
@@ -182,6 +194,43 @@ final class ChunkMatcher {
         evaluator.fields.auditEventSiblings.removeAll(keepingCapacity: true)
         result.findings.sort { ($0.lineNumber, $0.ruleIndex) < ($1.lineNumber, $1.ruleIndex) }
         return result
+    }
+
+    /// For each chunk pattern (``RuleSet/chunkPatterns``), the lines where it matches: one search over
+    /// the whole chunk, resumed at the line after each hit. An engine error (a resource limit) makes
+    /// every line from there on a candidate, so the rules decide on them one by one.
+    private func findChunkPatterns(_ buffer: UnsafeBufferPointer<UInt8>) {
+        let lineCount = lineStarts.count
+        if patternHits.count < rules.chunkPatterns.count { patternHits = Array(repeating: [], count: rules.chunkPatterns.count) }
+        for (index, pattern) in rules.chunkPatterns.enumerated() {
+            patternHits[index].removeAll(keepingCapacity: true)
+            var line = 0
+            while line < lineCount {
+                switch pattern.firstMatch(in: buffer, from: Int(lineStarts[line]), scratch: evaluator.scratch) {
+                case .noMatch:
+                    line = lineCount
+                case .failed:
+                    for rest in line..<lineCount { patternHits[index].append(Int32(rest)) }
+                    line = lineCount
+                case .matched:
+                    guard let range = evaluator.scratch.range(ofGroup: 0) else { line = lineCount; break }
+                    let hit = Self.lineIndex(containing: range.lowerBound, lineStarts: lineStarts)
+                    patternHits[index].append(Int32(hit))
+                    line = hit + 1
+                }
+            }
+        }
+    }
+
+    /// The line whose start is the last one at or before `offset`.
+    static func lineIndex(containing offset: Int, lineStarts: [Int32]) -> Int {
+        var low = 0
+        var high = lineStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if Int(lineStarts[middle]) <= offset { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 
     /// Reads every line for the report's sessions, entities and coverage.

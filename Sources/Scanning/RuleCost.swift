@@ -41,6 +41,8 @@ public enum RuleCostProfile {
         public var matches: Int
         /// False when the rule has no literal for the prefilter (it sees every line in its scope).
         public var isGated: Bool
+        /// Gated by patterns searched over whole chunks (``ChunkGate``) rather than by literals alone.
+        public var hasChunkGate = false
     }
 
     public struct Report: Sendable {
@@ -89,7 +91,8 @@ public enum RuleCostProfile {
         report.prefilterNanoseconds = costs.prefilter
         report.rules = rules.rules.indices.map { index in
             RuleCost(ruleIndex: index, nanoseconds: costs.rules[index], candidateLines: costs.candidateLines[index],
-                     matches: matches[index], isGated: rules.gateLiterals[index] != nil)
+                     matches: matches[index], isGated: rules.gateLiterals[index] != nil,
+                     hasChunkGate: rules.chunkGates[index] != nil)
         }.sorted { ($0.nanoseconds, $1.ruleIndex) > ($1.nanoseconds, $0.ruleIndex) }
         return report
     }

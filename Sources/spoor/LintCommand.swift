@@ -55,7 +55,7 @@ struct LintCommand: ParsableCommand {
         for cost in report.rules {
             let rule = rules.rules[cost.ruleIndex]
             out += String(format: "%5.1f %% %7.1f  %15d  %7d  ", Double(cost.nanoseconds) / total * 100, Double(cost.nanoseconds) / 1e6,
-                          cost.candidateLines, cost.matches) + (cost.isGated ? "yes   " : "none  ")
+                          cost.candidateLines, cost.matches) + (cost.isGated ? "yes   " : cost.hasChunkGate ? "chunk " : "none  ")
             out += "\(rule.name ?? rule.id) (\(rule.sourcePath))\n"
         }
         FileHandle.standardOutput.write(Data(out.utf8))
