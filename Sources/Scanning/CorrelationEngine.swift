@@ -262,116 +262,109 @@ struct CorrelationEngine {
         var fired: [CorrelationEvent] = []
         var reported: [Bool] = []
         var suppression = Suppression(correlation)
-        // Per group: its window (event_count, value_count), the latest event of each rule (temporal), or
-        // the partial chains (temporal_ordered); and when it last saw an event. State is taken out of
-        // the dictionaries while it changes (no copy) and a group quiet for longer than the timespan is
-        // dropped at the next sweep, so memory follows the groups active within one timespan.
-        var windows: [String: Deque<Int32>] = [:]
-        var distinct: [String: [String: Int]] = [:]
-        var sums: [String: Double] = [:]
-        var latest: [String: [Int: Int32]] = [:]
-        var partials: [String: [Int: [Int32]]] = [:]
-        var lastSeen: [String: Int64] = [:]
+        /// One group's state: its window (event_count, value_count, value_sum), the latest event of each
+        /// rule (temporal), or the partial chains (temporal_ordered); and when it last saw an event.
+        struct Group {
+            var window: Deque<Int32> = []
+            var counts: [String: Int] = [:]
+            var sum: Double = 0
+            var latest: [Int: Int32] = [:]
+            var partial: [Int: [Int32]] = [:]
+            var lastSeen: Int64 = .min
+        }
+        // A group is taken out of the dictionary while it changes (no copy) and put back once; a group
+        // quiet for longer than the timespan is dropped at the next sweep, so memory follows the groups
+        // active within one timespan.
+        var groups: [String: Group] = [:]
         let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
         let stages = correlation.inputs.count
         let gather = { (indexes: [Int32]) in indexes.map { all[Int($0)] } }
         for (position, eventIndex) in order.enumerated() {
             // Read in place (a copy would retain each of its fields).
             let event = all.baseAddress!.advanced(by: Int(eventIndex))
+            let now = event.pointee.orderTime
             if position > 0 && position % Self.sweepInterval == 0 {
-                for (key, time) in lastSeen where event.pointee.orderTime - time > span {
-                    lastSeen[key] = nil
-                    windows[key] = nil
-                    distinct[key] = nil
-                    sums[key] = nil
-                    latest[key] = nil
-                    partials[key] = nil
-                }
-                suppression.sweep(at: event.pointee.orderTime)
+                groups = groups.filter { now - $0.value.lastSeen <= span }
+                suppression.sweep(at: now)
             }
             guard let key = groupKey(event.pointee, correlation) else { continue }
+            var group = groups.removeValue(forKey: key) ?? Group()
+            defer {
+                group.lastSeen = now
+                groups[key] = group
+            }
             switch correlation.kind {
             case .eventCount, .valueCount:
                 let value = correlation.valueField.flatMap { event.pointee.value(of: $0) }
                 if correlation.kind == .valueCount && value == nil { continue }
-                var window = windows.removeValue(forKey: key) ?? []
-                var counts = distinct.removeValue(forKey: key) ?? [:]
                 // Slide: drop events older than the span before this one.
-                while let first = window.first, event.pointee.orderTime - all[Int(first)].orderTime > span {
+                while let first = group.window.first, now - all[Int(first)].orderTime > span {
                     if let old = correlation.valueField.flatMap({ all[Int(first)].value(of: $0) }) {
-                        counts[old, default: 1] -= 1
-                        if counts[old] == 0 { counts[old] = nil }
+                        group.counts[old, default: 1] -= 1
+                        if group.counts[old] == 0 { group.counts[old] = nil }
                     }
-                    window.removeFirst()
+                    group.window.removeFirst()
                 }
-                window.append(eventIndex)
-                if let value { counts[value, default: 0] += 1 }
-                let count = correlation.kind == .eventCount ? window.count : counts.count
+                group.window.append(eventIndex)
+                if let value { group.counts[value, default: 0] += 1 }
+                let count = correlation.kind == .eventCount ? group.window.count : group.counts.count
                 if correlation.bounds.allSatisfy({ $0.holds(count) }) {
                     var extra = groupValues(event.pointee, correlation)
                     extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
-                    fired.append(firing(correlation, index: index, events: gather(Array(window)), extra: extra))
-                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
-                } else {
-                    windows[key] = window
-                    distinct[key] = counts
+                    fired.append(firing(correlation, index: index, events: gather(Array(group.window)), extra: extra))
+                    reported.append(suppression.reports(key, at: now))
+                    group = Group()
                 }
             case .valueSum:
                 guard let field = correlation.valueField, let value = Self.number(event.pointee, field) else { continue }
-                var window = windows.removeValue(forKey: key) ?? []
-                var sum = sums.removeValue(forKey: key) ?? 0
-                while let first = window.first, event.pointee.orderTime - all[Int(first)].orderTime > span {
-                    sum -= Self.number(all[Int(first)], field) ?? 0
-                    window.removeFirst()
+                while let first = group.window.first, now - all[Int(first)].orderTime > span {
+                    group.sum -= Self.number(all[Int(first)], field) ?? 0
+                    group.window.removeFirst()
                 }
-                if window.isEmpty { sum = 0 }
-                window.append(eventIndex)
-                sum += value
-                if correlation.bounds.allSatisfy({ $0.holds(sum) }) {
+                if group.window.isEmpty { group.sum = 0 }
+                group.window.append(eventIndex)
+                group.sum += value
+                if correlation.bounds.allSatisfy({ $0.holds(group.sum) }) {
+                    let sum = group.sum
                     var extra = groupValues(event.pointee, correlation)
                     extra["value_sum"] = sum == sum.rounded() && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
-                    fired.append(firing(correlation, index: index, events: gather(Array(window)), extra: extra))
-                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
-                } else {
-                    windows[key] = window
-                    sums[key] = sum
+                    fired.append(firing(correlation, index: index, events: gather(Array(group.window)), extra: extra))
+                    reported.append(suppression.reports(key, at: now))
+                    group = Group()
                 }
             case .temporal:
                 guard let position = correlation.inputs.firstIndex(of: event.pointee.input) else { continue }
-                var seen = (latest.removeValue(forKey: key) ?? [:]).filter { event.pointee.orderTime - all[Int($0.value)].orderTime <= span }
-                seen[position] = eventIndex
-                if needed.allSatisfy({ $0.holds(seen.count) }) {
-                    fired.append(firing(correlation, index: index, events: gather(Array(seen.values)).sorted(by: Self.precedes), extra: groupValues(event.pointee, correlation)))
-                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
-                } else {
-                    latest[key] = seen
+                group.latest = group.latest.filter { now - all[Int($0.value)].orderTime <= span }
+                group.latest[position] = eventIndex
+                if needed.allSatisfy({ $0.holds(group.latest.count) }) {
+                    fired.append(firing(correlation, index: index, events: gather(Array(group.latest.values)).sorted(by: Self.precedes), extra: groupValues(event.pointee, correlation)))
+                    reported.append(suppression.reports(key, at: now))
+                    group = Group()
                 }
             case .temporalOrdered:
                 // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
-                var partial = (partials.removeValue(forKey: key) ?? [:]).filter { event.pointee.orderTime - ($0.value.first.map { all[Int($0)].orderTime } ?? event.pointee.orderTime) <= span }
+                group.partial = group.partial.filter { now - ($0.value.first.map { all[Int($0)].orderTime } ?? now) <= span }
                 // An input may stand at several positions: try the latest stage first so one event does
                 // not both start and extend a chain.
                 var completed: [Int32]?
                 for position in (0..<stages).reversed() where correlation.inputs[position] == event.pointee.input {
                     if position == 0 {
-                        if stages > 1 { partial[1] = [eventIndex] }
-                    } else if let chain = partial[position] {
+                        if stages > 1 { group.partial[1] = [eventIndex] }
+                    } else if let chain = group.partial[position] {
                         let extended = chain + [eventIndex]
                         if position + 1 == stages { completed = extended; break }
-                        if let current = partial[position + 1], let start = current.first, all[Int(start)].orderTime > all[Int(chain[0])].orderTime { continue }
-                        partial[position + 1] = extended
+                        if let current = group.partial[position + 1], let start = current.first, all[Int(start)].orderTime > all[Int(chain[0])].orderTime { continue }
+                        group.partial[position + 1] = extended
                     }
                 }
                 if let completed {
                     fired.append(firing(correlation, index: index, events: gather(completed), extra: groupValues(event.pointee, correlation)))
-                    reported.append(suppression.reports(key, at: event.pointee.orderTime))
-                } else if !partial.isEmpty {
-                    partials[key] = partial
+                    reported.append(suppression.reports(key, at: now))
+                    group = Group()
                 }
             case .firstSeen:
                 continue
             }
-            lastSeen[key] = event.pointee.orderTime
         }
         return (fired, reported)
     }

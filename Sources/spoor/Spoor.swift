@@ -50,7 +50,7 @@ func writeOutput(_ rendered: Data, to path: String?) throws -> Bool {
 }
 
 /// With `SPOOR_TIMINGS=1` in the environment, `spoor scan` and `spoor merge` say on standard error how
-/// long each phase took (wall clock), for the benchmarks in Documentation/Performance.md and ScaleOut.md.
+/// long each phase took (wall clock) and the peak resident memory so far, for the benchmarks in Documentation/Performance.md and ScaleOut.md.
 struct PhaseClock {
     private let isOn = ProcessInfo.processInfo.environment["SPOOR_TIMINGS"] == "1"
     private var last = DispatchTime.now()
@@ -59,7 +59,16 @@ struct PhaseClock {
         guard isOn else { return }
         let now = DispatchTime.now()
         let seconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
-        printError("spoor: timing: " + phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+        printError("spoor: timing: " + phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)
+                   + (Self.peakResidentMiB().map { String(format: "   peak RSS so far %6.1f MiB", $0) } ?? ""))
         last = now
+    }
+
+    /// The process's peak resident set so far (Linux `VmHWM`), nil where /proc does not say.
+    static func peakResidentMiB() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let kilobytes = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return nil }
+        return kilobytes / 1024
     }
 }
