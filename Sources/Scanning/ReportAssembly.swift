@@ -35,19 +35,32 @@ public enum ReportAssembly {
                 do throws(EncodingError) { return .success(try ReportJSON.scrubbedFindings(findings, scrubber: scrubber)) } catch { return .failure(error) }
             })
         apply(analysis, to: &report)
-        report.findings = []
         let (findingsBytes, findingsScrubbed) = try findingsJSON.get()
-        var rest = Array(try report.encodedJSON())
-        var restScrubbed = false
-        if let scrubber {
-            let scrubbed = scrubber.scrub(json: rest)
-            restScrubbed = scrubbed != rest
-            rest = scrubbed
+        // Then the sessions (the other large section), in parts, side by side with the rest.
+        let sessions = report.sessions
+        report.findings = []
+        report.sessions = []
+        let rest = report
+        let sessionParts = ReportJSON.parts(sessions.count, threads: configuration.jobs)
+        let encoded = ParallelWork.map(count: 1 + sessionParts.count, threads: configuration.jobs) { job -> Result<(json: [UInt8], isScrubbed: Bool), EncodingError> in
+            do throws(EncodingError) {
+                if job == 0 { return .success(ReportJSON.scrubbed(try ReportJSON.encode(rest), scrubber: scrubber)) }
+                return .success(ReportJSON.scrubbed(try ReportJSON.encode(Array(sessions[sessionParts[job - 1]])), scrubber: scrubber))
+            } catch { return .failure(error) }
         }
-        let json = findings.isEmpty ? Data(rest) : Data(ReportJSON.splice(findings: findingsBytes, into: rest))
+        let first = try encoded[0].get()
+        var json = first.json
+        var isScrubbed = findingsScrubbed || first.isScrubbed
+        if !sessions.isEmpty {
+            let parts = try encoded.dropFirst().map { try $0.get() }
+            isScrubbed = isScrubbed || parts.contains { $0.isScrubbed }
+            json = ReportJSON.splice(array: ReportJSON.join(parts.map(\.json)), key: "sessions", into: json)
+        }
+        if !findings.isEmpty { json = ReportJSON.splice(array: findingsBytes, key: "findings", into: json) }
+        json.append(0x0a)
         report.findings = findings
-        let model = findingsScrubbed || restScrubbed ? nil : report
-        return AssembledReport(json: json, model: model, summary: report.summary, statistics: report.rules.statistics)
+        report.sessions = sessions
+        return AssembledReport(json: Data(json), model: isScrubbed ? nil : report, summary: report.summary, statistics: report.rules.statistics)
     }
 
     /// Everything but the scrubbing.
@@ -337,39 +350,70 @@ public struct AssembledReport: Sendable {
 /// The report's JSON made in two parts, the findings and the rest, joined into exactly the bytes
 /// ``ScanReport/encodedJSON()`` gives for the whole (a test holds the two equal).
 enum ReportJSON {
+    /// A value as the report's encoder writes it (no final newline).
+    static func encode<Value: Encodable>(_ value: Value) throws(EncodingError) -> [UInt8] {
+        do { return Array(try ScanReport.makeJSONEncoder().encode(value)) } catch let error as EncodingError { throw error } catch {
+            throw EncodingError.invalidValue(value, EncodingError.Context(codingPath: [], debugDescription: "\(error)"))
+        }
+    }
+
+    /// `json` scrubbed of secrets, and whether one was replaced.
+    static func scrubbed(_ json: [UInt8], scrubber: SecretScrubber?) -> (json: [UInt8], isScrubbed: Bool) {
+        guard let scrubber else { return (json, false) }
+        let result = scrubber.scrub(json: json)
+        return (result, result != json)
+    }
+
     /// The findings as the report's encoder writes a top-level array, scrubbed; and whether a secret was
     /// replaced.
     static func scrubbedFindings(_ findings: [Finding], scrubber: SecretScrubber?) throws(EncodingError) -> (json: [UInt8], isScrubbed: Bool) {
-        let encoded: [UInt8]
-        do { encoded = Array(try ScanReport.makeJSONEncoder().encode(findings)) } catch let error as EncodingError { throw error } catch {
-            throw EncodingError.invalidValue(findings, EncodingError.Context(codingPath: [], debugDescription: "\(error)"))
-        }
-        guard let scrubber else { return (encoded, false) }
-        let scrubbed = scrubber.scrub(json: encoded)
-        return (scrubbed, scrubbed != encoded)
+        scrubbed(try encode(findings), scrubber: scrubber)
     }
 
-    /// Puts `findings` (a top-level array, not empty) in place of the empty `findings` array of `report` (the
-    /// report encoded without findings): at depth 1, so every line after its first is indented two
-    /// more spaces. A pretty-printed JSON string never holds a raw newline, so every newline byte is
-    /// one of the layout's.
-    static func splice(findings: [UInt8], into report: [UInt8]) -> [UInt8] {
-        let key = Array("\n  \"findings\" : ".utf8)
-        guard let keyStart = find(key, in: report), let open = report[(keyStart + key.count)...].firstIndex(of: UInt8(ascii: "[")),
+    /// `count` elements cut into one part per thread (none when there are none).
+    static func parts(_ count: Int, threads: Int) -> [Range<Int>] {
+        guard count > 0 else { return [] }
+        let partCount = max(1, min(threads, count / 64))
+        return (0..<partCount).map { part in (count * part / partCount)..<(count * (part + 1) / partCount) }
+    }
+
+    /// Top-level arrays (each not empty, as the encoder writes them) joined into one: `[\n  a\n]` and
+    /// `[\n  b\n]` give `[\n  a,\n  b\n]`, exactly what encoding all the elements at once gives.
+    static func join(_ parts: [[UInt8]]) -> [UInt8] {
+        guard var joined = parts.first else { return Array("[]".utf8) }
+        for part in parts.dropFirst() {
+            precondition(joined.suffix(2).elementsEqual("\n]".utf8) && part.first == UInt8(ascii: "["), "not a pretty-printed array")
+            joined.removeLast(2)
+            joined.append(UInt8(ascii: ","))
+            joined.append(contentsOf: part.dropFirst())
+        }
+        return joined
+    }
+
+    /// Puts `array` (a top-level array, not empty) in place of the empty array under `key` at depth 1
+    /// of `report` (the report encoded with that array empty): every line after its first is indented
+    /// two more spaces, except the blank lines of empty arrays. A pretty-printed JSON string never holds a raw newline, so every newline byte
+    /// is one of the layout's.
+    static func splice(array: [UInt8], key: String, into report: [UInt8]) -> [UInt8] {
+        let marker = Array("\n  \"\(key)\" : ".utf8)
+        guard let keyStart = find(marker, in: report), let open = report[(keyStart + marker.count)...].firstIndex(of: UInt8(ascii: "[")),
               let close = report[open...].firstIndex(of: UInt8(ascii: "]")) else {
-            preconditionFailure("the report's JSON has no findings array")
+            preconditionFailure("the report's JSON has no \(key) array")
         }
         var output: [UInt8] = []
-        output.reserveCapacity(report.count + findings.count + findings.count / 8)
+        output.reserveCapacity(report.count + array.count + array.count / 8)
         output.append(contentsOf: report[..<open])
         var lineStart = 0
-        for (index, byte) in findings.enumerated() where byte == 0x0a {
-            output.append(contentsOf: findings[lineStart...index])
-            output.append(0x20)
-            output.append(0x20)
+        for (index, byte) in array.enumerated() where byte == 0x0a {
+            output.append(contentsOf: array[lineStart...index])
+            // The encoder leaves the blank line inside an empty array unindented.
+            if index + 1 < array.count && array[index + 1] != 0x0a {
+                output.append(0x20)
+                output.append(0x20)
+            }
             lineStart = index + 1
         }
-        output.append(contentsOf: findings[lineStart...])
+        output.append(contentsOf: array[lineStart...])
         output.append(contentsOf: report[(close + 1)...])
         return output
     }
