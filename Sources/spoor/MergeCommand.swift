@@ -38,16 +38,20 @@ struct MergeCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // The partials are independent: read and decode them in parallel (kept in the order given),
+        // while this thread loads the rules.
+        let slots = DecodedPartials(count: partials.count)
+        let paths = partials
+        let decoding = DispatchGroup()
+        DispatchQueue.global().async(group: decoding) {
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                slots.set(index, Self.read(paths[index]))
+            }
+        }
         // The merge matches nothing: rule metadata, correlations and the rule set's hash (of the files)
         // are all it needs, so no JIT compilation.
         let rules = try engine.load(try engine.scanRuleSources(rulePaths, withoutBundled: withoutBundledRules), allowJIT: false)
-
-        // The partials are independent: read and decode them in parallel, kept in the order given.
-        let slots = DecodedPartials(count: partials.count)
-        let paths = partials
-        DispatchQueue.concurrentPerform(iterations: paths.count) { index in
-            slots.set(index, Self.read(paths[index]))
-        }
+        decoding.wait()
         var loaded: [(name: String, report: PartialReport)] = []
         for (path, outcome) in zip(partials, slots.results) {
             switch outcome {
@@ -66,6 +70,9 @@ struct MergeCommand: ParsableCommand {
             printError("spoor: merge: \(error.description)")
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
+        // The shards' states are merged: let them go before the post-scan phase (peak memory).
+        loaded.removeAll()
+        slots.removeAll()
         var state = merged.state
         let outcome = state.outcome(rules: rules, configuration: merged.configuration)
         var run = RunInfo(argv: CommandLine.arguments, start: ISO8601DateFormatter().string(from: started),
@@ -111,6 +118,12 @@ private final class DecodedPartials: @unchecked Sendable {
     func set(_ index: Int, _ result: Result<PartialReport, MergeCommand.ReadFailure>) {
         lock.lock()
         slots[index] = result
+        lock.unlock()
+    }
+
+    func removeAll() {
+        lock.lock()
+        slots.removeAll()
         lock.unlock()
     }
 
