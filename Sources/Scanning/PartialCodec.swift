@@ -323,6 +323,10 @@ enum PartialCodec {
 
         mutating func int() throws(PartialFormatError) -> Int { Int(try signed()) }
 
+        /// What to reserve for `count` items of at least `bytesEach` encoded bytes: never more than the
+        /// bytes left allow, so a forged count cannot make a reservation many times the file's size.
+        func capacity(_ count: Int, bytesEach: Int) -> Int { min(count, remaining / bytesEach) }
+
         /// A count of items that take at least one byte each: at most the bytes left.
         mutating func count() throws(PartialFormatError) -> Int {
             let value = try unsigned()
@@ -408,7 +412,7 @@ enum PartialCodec {
     static func readStrings(_ reader: inout Reader) throws(PartialFormatError) -> [String] {
         let count = try reader.count()
         var strings: [String] = []
-        strings.reserveCapacity(count)
+        strings.reserveCapacity(reader.capacity(count, bytesEach: 1))
         for _ in 0..<count { strings.append(try reader.text()) }
         try reader.end()
         return strings
@@ -422,7 +426,7 @@ enum PartialCodec {
     static func readLocations(_ reader: inout Reader) throws(PartialFormatError) -> [EvidenceLocation] {
         let count = try reader.count()
         var locations: [EvidenceLocation] = []
-        locations.reserveCapacity(count)
+        locations.reserveCapacity(reader.capacity(count, bytesEach: 7))
         for _ in 0..<count { locations.append(try readLocation(&reader)) }
         return locations
     }
@@ -437,8 +441,8 @@ enum PartialCodec {
         let count = try reader.count()
         var findings: [Finding] = []
         var files: [Int] = []
-        findings.reserveCapacity(count)
-        files.reserveCapacity(count)
+        findings.reserveCapacity(reader.capacity(count, bytesEach: 14))
+        files.reserveCapacity(reader.capacity(count, bytesEach: 14))
         for _ in 0..<count {
             files.append(try reader.fileIndex())
             let id = try reader.text()
@@ -448,13 +452,13 @@ enum PartialCodec {
             let level = try reader.string()
             let tagCount = try reader.count()
             var tags: [String] = []
-            tags.reserveCapacity(tagCount)
+            tags.reserveCapacity(reader.capacity(tagCount, bytesEach: 1))
             for _ in 0..<tagCount { tags.append(try reader.string()) }
             let rule = FindingRule(id: ruleID, name: name, title: title, level: level, tags: tags, author: try reader.optionalString(),
                                    license: try reader.optionalString(), source: try reader.optionalString())
             let fieldCount = try reader.count()
             var fields: [String: String] = [:]
-            fields.reserveCapacity(fieldCount)
+            fields.reserveCapacity(reader.capacity(fieldCount, bytesEach: 2))
             for _ in 0..<fieldCount {
                 let name = try reader.string()
                 fields[name] = try reader.string()
@@ -473,7 +477,7 @@ enum PartialCodec {
     static func readEvents(_ reader: inout Reader) throws(PartialFormatError) -> [CorrelationEvent] {
         let count = try reader.count()
         var events: [CorrelationEvent] = []
-        events.reserveCapacity(count)
+        events.reserveCapacity(reader.capacity(count, bytesEach: 10))
         for _ in 0..<count {
             let flags = try reader.byte()
             guard flags & ~31 == 0 else { throw reader.failure("event flags \(flags)") }
@@ -486,7 +490,7 @@ enum PartialCodec {
             let offset = try reader.signed()
             let fieldCount = try reader.count()
             var fields: [(String, String)] = []
-            fields.reserveCapacity(fieldCount)
+            fields.reserveCapacity(reader.capacity(fieldCount, bytesEach: 2))
             for _ in 0..<fieldCount { fields.append((try reader.string(), try reader.string())) }
             let text = flags & 16 != 0 ? try reader.data() : nil
             var event = CorrelationEvent(input: flags & 1 != 0 ? .correlation(Int(input)) : .rule(Int(input)), nanoseconds: nanoseconds,
@@ -534,7 +538,7 @@ enum PartialCodec {
     static func readActivities(_ reader: inout Reader) throws(PartialFormatError) -> [Activity] {
         let count = try reader.count()
         var activities: [Activity] = []
-        activities.reserveCapacity(count)
+        activities.reserveCapacity(reader.capacity(count, bytesEach: 27))
         for _ in 0..<count { activities.append(try readActivity(&reader)) }
         try reader.end()
         return activities
@@ -560,7 +564,7 @@ enum PartialCodec {
     static func readFailures(_ reader: inout Reader) throws(PartialFormatError) -> FailureSummary {
         var failures = FailureSummary()
         let sourceCount = try reader.count()
-        failures.sources.reserveCapacity(sourceCount)
+        failures.sources.reserveCapacity(reader.capacity(sourceCount, bytesEach: 6))
         for _ in 0..<sourceCount {
             let address = try reader.string()
             var source = emptySource
@@ -577,7 +581,7 @@ enum PartialCodec {
             failures.sources[address] = source
         }
         let accountCount = try reader.count()
-        failures.accounts.reserveCapacity(accountCount)
+        failures.accounts.reserveCapacity(reader.capacity(accountCount, bytesEach: 6))
         for _ in 0..<accountCount {
             var key = emptyKey
             key.host = try reader.string()
@@ -598,15 +602,15 @@ enum PartialCodec {
     static func readCoverage(_ reader: inout Reader) throws(PartialFormatError) -> [CoverageAccumulator] {
         let count = try reader.count()
         var coverage: [CoverageAccumulator] = []
-        coverage.reserveCapacity(count)
+        coverage.reserveCapacity(reader.capacity(count, bytesEach: 5))
         for _ in 0..<count {
             var series = CoverageAccumulator(host: try reader.string(), source: try reader.string())
             series.lines = try reader.int()
             let fileCount = try reader.count()
-            series.files.reserveCapacity(fileCount)
+            series.files.reserveCapacity(reader.capacity(fileCount, bytesEach: 1))
             for _ in 0..<fileCount { series.files.insert(try reader.fileIndex()) }
             let minuteCount = try reader.count()
-            series.minutes.reserveCapacity(minuteCount)
+            series.minutes.reserveCapacity(reader.capacity(minuteCount, bytesEach: 1))
             var minute: Int64 = 0
             for position in 0..<minuteCount {
                 if position == 0 {
@@ -629,7 +633,7 @@ enum PartialCodec {
     static func readNulLines(_ reader: inout Reader) throws(PartialFormatError) -> [Int: NulLineCount] {
         let count = try reader.count()
         var nulLines: [Int: NulLineCount] = [:]
-        nulLines.reserveCapacity(count)
+        nulLines.reserveCapacity(reader.capacity(count, bytesEach: 4))
         for _ in 0..<count {
             let file = try reader.fileIndex()
             nulLines[file] = NulLineCount(count: try reader.int(), firstLine: try reader.int(), firstOffset: try reader.signed())
@@ -642,7 +646,7 @@ enum PartialCodec {
     static func readSecrets(_ reader: inout Reader) throws(PartialFormatError) -> [[UInt8]: [UInt8]] {
         let count = try reader.count()
         var secrets: [[UInt8]: [UInt8]] = [:]
-        secrets.reserveCapacity(count)
+        secrets.reserveCapacity(reader.capacity(count, bytesEach: 2))
         for _ in 0..<count {
             let value = try reader.data()
             secrets[value] = try reader.data()
