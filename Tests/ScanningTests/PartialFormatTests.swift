@@ -99,6 +99,24 @@ struct PartialFormatTests {
         #expect(Self.dump(changed) != Self.dump(partial.state))
     }
 
+    @Test("a field added to a type the binary sections hold trips this test: encode it in PartialCodec, then count it here")
+    func fieldCounts() throws {
+        let (state, _, _) = try Self.sampleState()
+        func fields(_ value: Any) -> Int { Mirror(reflecting: value).children.count }
+        let finding = try #require(state.findings.last)
+        let event = try #require(state.correlationEvents.last)
+        let source = try #require(state.failures.sources.values.first)
+        let account = try #require(state.failures.accounts.values.first)
+        let counts: [(String, Int, Int)] = [
+            ("ScanState", fields(state), 18), ("Finding", fields(finding), 6), ("FindingRule", fields(finding.rule), 8),
+            ("FindingTime", fields(try #require(finding.time)), 6), ("EvidenceLocation", fields(try #require(finding.evidence.first)), 7),
+            ("CorrelationEvent", fields(event), 13), ("Activity", fields(try #require(state.activities.last)), 25),
+            ("FailureSummary", fields(state.failures), 2), ("SourceFailures", fields(source), 5), ("AccountFailures", fields(account), 4),
+            ("CoverageAccumulator", fields(try #require(state.coverage.last)), 5), ("NulLineCount", fields(try #require(state.nulLines.values.first)), 3),
+        ]
+        for (name, found, known) in counts { #expect(found == known, "\(name) has \(found) stored properties; PartialCodec knows \(known)") }
+    }
+
     @Test("the same evidence gives byte-identical partials; the header is readable JSON")
     func deterministic() throws {
         let (first, rules, configuration) = try Self.sampleState()
