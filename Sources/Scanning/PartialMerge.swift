@@ -115,19 +115,26 @@ public enum PartialMerge {
             activities: [], activitiesWithoutTime: 0, failures: FailureSummary(), coverage: [], nulLines: [:], secrets: [:],
             warnings: reference?.warnings ?? [], problems: reference?.problems ?? [], zoneWarning: reference?.zoneWarning, shardUnits: nil)
 
+        // Each shard's findings, events and activities grouped by file (a counting sort, each file's own
+        // order kept), then taken file by file in the merged order: no per-item sort.
+        let findingGroups = states.map { state in Self.groupByFile(state.findingFiles.count, fileCount: state.paths.count) { state.findingFiles[$0] } }
+        let eventGroups = states.map { state in Self.groupByFile(state.correlationEvents.count, fileCount: state.paths.count) { state.correlationEvents[$0].fileIndex } }
+        let activityGroups = states.map { state in Self.groupByFile(state.activities.count, fileCount: state.paths.count) { state.activities[$0].fileIndex } }
+
         // Findings: in file order, each rule's first findings-cap.
-        var findingOrder: [(file: Int, shard: Int, position: Int)] = []
-        for (shard, state) in states.enumerated() {
-            for position in state.findings.indices { findingOrder.append((global[shard][state.findingFiles[position]], shard, position)) }
-        }
-        findingOrder.sort { ($0.file, $0.shard, $0.position) < ($1.file, $1.shard, $1.position) }
         var kept: [String: Int] = [:]
-        for entry in findingOrder {
-            let finding = states[entry.shard].findings[entry.position]
-            guard kept[finding.rule.id, default: 0] < settings.findingsCap else { continue }
-            kept[finding.rule.id, default: 0] += 1
-            merged.findings.append(finding)
-            merged.findingFiles.append(entry.file)
+        merged.findings.reserveCapacity(states.reduce(0) { $0 + $1.findings.count })
+        merged.findingFiles.reserveCapacity(merged.findings.capacity)
+        for (file, entry) in order.enumerated() {
+            let groups = findingGroups[entry.shard]
+            for position in groups.positions[groups.starts[entry.file]..<groups.starts[entry.file + 1]] {
+                let finding = states[entry.shard].findings[position]
+                let count = kept[finding.rule.id, default: 0]
+                guard count < settings.findingsCap else { continue }
+                kept[finding.rule.id] = count + 1
+                merged.findings.append(finding)
+                merged.findingFiles.append(file)
+            }
         }
 
         // Statistics: sums; the first engine error in evidence order; reported = findings kept.
@@ -149,30 +156,24 @@ public enum PartialMerge {
         }
 
         // Correlation events, activities: renumbered, file by file (each file's own order kept).
-        var eventOrder: [(file: Int, shard: Int, position: Int)] = []
-        for (shard, state) in states.enumerated() {
-            for (position, event) in state.correlationEvents.enumerated() { eventOrder.append((global[shard][event.fileIndex], shard, position)) }
-        }
-        eventOrder.sort { ($0.file, $0.shard, $0.position) < ($1.file, $1.shard, $1.position) }
-        merged.correlationEvents.reserveCapacity(min(eventOrder.count, settings.maximumCorrelationEvents))
-        for entry in eventOrder {
-            guard merged.correlationEvents.count < settings.maximumCorrelationEvents else {
-                merged.eventsOverLimit += 1
-                continue
+        let eventCount = states.reduce(0) { $0 + $1.correlationEvents.count }
+        merged.correlationEvents.reserveCapacity(min(eventCount, settings.maximumCorrelationEvents))
+        merged.activities.reserveCapacity(states.reduce(0) { $0 + $1.activities.count })
+        for (file, entry) in order.enumerated() {
+            let events = eventGroups[entry.shard]
+            for position in events.positions[events.starts[entry.file]..<events.starts[entry.file + 1]] {
+                guard merged.correlationEvents.count < settings.maximumCorrelationEvents else {
+                    merged.eventsOverLimit += 1
+                    continue
+                }
+                merged.correlationEvents.append(states[entry.shard].correlationEvents[position])
+                merged.correlationEvents[merged.correlationEvents.count - 1].fileIndex = file
             }
-            var event = states[entry.shard].correlationEvents[entry.position]
-            event.fileIndex = entry.file
-            merged.correlationEvents.append(event)
-        }
-        var activityOrder: [(file: Int, shard: Int, position: Int)] = []
-        for (shard, state) in states.enumerated() {
-            for (position, activity) in state.activities.enumerated() { activityOrder.append((global[shard][activity.fileIndex], shard, position)) }
-        }
-        activityOrder.sort { ($0.file, $0.shard, $0.position) < ($1.file, $1.shard, $1.position) }
-        merged.activities = activityOrder.map { entry in
-            var activity = states[entry.shard].activities[entry.position]
-            activity.fileIndex = entry.file
-            return activity
+            let activities = activityGroups[entry.shard]
+            for position in activities.positions[activities.starts[entry.file]..<activities.starts[entry.file + 1]] {
+                merged.activities.append(states[entry.shard].activities[position])
+                merged.activities[merged.activities.count - 1].fileIndex = file
+            }
         }
 
         // Sums, coverage, NUL lines, secrets.
@@ -199,5 +200,21 @@ public enum PartialMerge {
         }
         merged.coverage = coverage.values.sorted { ($0.host, $0.source) < ($1.host, $1.source) }
         return merged
+    }
+
+    /// Items `0..<count` grouped by their file (`fileOf`, below `fileCount`), in their order within a file:
+    /// file `f`'s items are `positions[starts[f]..<starts[f + 1]]`.
+    static func groupByFile(_ count: Int, fileCount: Int, fileOf: (Int) -> Int) -> (starts: [Int], positions: [Int]) {
+        var starts = Array(repeating: 0, count: fileCount + 1)
+        for item in 0..<count { starts[fileOf(item) + 1] += 1 }
+        for file in 0..<fileCount { starts[file + 1] += starts[file] }
+        var next = starts
+        var positions = Array(repeating: 0, count: count)
+        for item in 0..<count {
+            let file = fileOf(item)
+            positions[next[file]] = item
+            next[file] += 1
+        }
+        return (starts, positions)
     }
 }

@@ -3,7 +3,7 @@ import ExposureAnalysis
 import ExposureReport
 import Foundation
 
-/// A shard's partial report, `spoor.partial/v1`: what one task of a sharded scan found, before
+/// A shard's partial report, `spoor.partial/v2`: what one task of a sharded scan found, before
 /// correlation and analysis, for `spoor merge` (see ``PartialMerge``).
 ///
 /// It names its shard, the whole evidence list's hash and the units it was given, the rule set's hash,
@@ -11,8 +11,8 @@ import Foundation
 /// per-file results: findings (each rule's first `findings-cap`), rule statistics, the events
 /// correlations read, activities, failed-login sums, coverage minutes, NUL-line counts and secrets.
 /// Documented in `Documentation/ScaleOut.md`.
-public struct PartialReport: Codable, Sendable {
-    public static let schemaIdentifier = "spoor.partial/v1"
+public struct PartialReport: Sendable {
+    public static let schemaIdentifier = "spoor.partial/v2"
 
     public var schema: String = PartialReport.schemaIdentifier
     public var tool: ToolInfo
@@ -56,15 +56,125 @@ public struct PartialReport: Codable, Sendable {
     public var evidenceFiles: Int { state.evidence.count }
     public var findingsKept: Int { state.findings.count }
 
-    /// The JSON encoding (keys sorted).
+    /// The file's bytes: the magic line `spoor.partial/v2 header-checksum=H`, the header (one line of
+    /// JSON, keys sorted: everything a person reads, and the binary sections' sizes and checksums),
+    /// then the binary sections (``PartialCodec``). The same state gives the same bytes.
     public func encoded() throws -> Data {
+        let sections = PartialCodec.encode(state)
+        var header = PartialHeader(schema: schema, tool: tool, run: run, shard: shard, rulesSHA256: rulesSHA256, settings: settings,
+                                   units: units, paths: state.paths, evidence: state.evidence, statistics: state.statistics,
+                                   eventsWithoutTime: state.eventsWithoutTime, eventsOverLimit: state.eventsOverLimit,
+                                   activitiesWithoutTime: state.activitiesWithoutTime, warnings: state.warnings, problems: state.problems,
+                                   zoneWarning: state.zoneWarning, sections: [])
+        header.sections = zip(PartialCodec.sectionNames, sections).map { name, section in
+            PartialHeader.Section(name: name, bytes: section.bytes.count, items: section.items,
+                                  checksum: section.bytes.withUnsafeBytes(PartialCodec.checksum))
+        }
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(self)
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let headerLine = try encoder.encode(header)
+        var data = Data()
+        data.reserveCapacity(headerLine.count + sections.reduce(100) { $0 + $1.bytes.count })
+        data.append(contentsOf: Array("\(Self.schemaIdentifier) header-checksum=\(headerLine.withUnsafeBytes(PartialCodec.checksum))\n".utf8))
+        data.append(headerLine)
+        data.append(0x0a)
+        for section in sections { data.append(contentsOf: section.bytes) }
+        return data
     }
 
-    public static func decode(_ data: Data) throws -> PartialReport {
-        try JSONDecoder().decode(PartialReport.self, from: data)
+    /// Reads a partial report, checking every length, count, index and checksum: a damaged or
+    /// truncated file throws ``PartialFormatError`` (the section and byte offset), never traps.
+    public static func decode(_ data: Data) throws(PartialFormatError) -> PartialReport {
+        let result: Result<PartialReport, PartialFormatError> = data.withUnsafeBytes { bytes in
+            do throws(PartialFormatError) { return .success(try decode(bytes)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws(PartialFormatError) -> PartialReport {
+        func headerError(_ message: String, at offset: Int = 0) -> PartialFormatError {
+            PartialFormatError(section: "header", offset: offset, message: message)
+        }
+        if bytes.first == UInt8(ascii: "{") {
+            throw headerError("a JSON file, not \(schemaIdentifier): a partial of an older spoor (spoor.partial/v1)? Scan the shard again")
+        }
+        guard let magicEnd = bytes.prefix(200).firstIndex(of: 0x0a) else {
+            throw headerError("no \(schemaIdentifier) line at the start: not a partial report, or an empty or cut file")
+        }
+        let magic = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<magicEnd]), as: UTF8.self)
+        let prefix = schemaIdentifier + " header-checksum="
+        guard magic.hasPrefix(prefix) else {
+            throw headerError("the first line is \"\(magic.prefix(60))\", not \(schemaIdentifier): not a partial report of this spoor")
+        }
+        let headerStart = magicEnd + 1
+        guard let headerEnd = bytes[headerStart...].firstIndex(of: 0x0a) else { throw headerError("the header line has no end: a cut file", at: headerStart) }
+        let headerBytes = UnsafeRawBufferPointer(rebasing: bytes[headerStart..<headerEnd])
+        guard PartialCodec.checksum(headerBytes) == magic.dropFirst(prefix.count) else {
+            throw headerError("the header's checksum does not match: a damaged file", at: headerStart)
+        }
+        let header: PartialHeader
+        do {
+            header = try JSONDecoder().decode(PartialHeader.self, from: Data(headerBytes))
+        } catch {
+            throw headerError("unreadable header: \(error)", at: headerStart)
+        }
+        guard header.schema == schemaIdentifier else { throw headerError("schema \(header.schema) in the header", at: headerStart) }
+        guard header.sections.map(\.name) == PartialCodec.sectionNames else {
+            throw headerError("sections \(header.sections.map(\.name)), not \(PartialCodec.sectionNames)", at: headerStart)
+        }
+        // The header's own consistency: what the merge indexes by file.
+        let fileCount = header.paths.count
+        guard header.evidence.count == fileCount, header.units.fileUnits.count == fileCount,
+              header.units.fileUnits.allSatisfy({ $0 >= 0 && $0 < header.units.unitCount }),
+              header.units.assigned.allSatisfy({ $0 >= 0 && $0 < header.units.unitCount }),
+              header.shard.count >= 1, header.shard.index >= 1, header.shard.index <= header.shard.count else {
+            throw headerError("the header's files, evidence, units or shard do not agree", at: headerStart)
+        }
+        var offset = headerEnd + 1
+        var ranges: [Range<Int>] = []
+        for section in header.sections {
+            guard section.bytes >= 0, section.bytes <= bytes.count - offset else {
+                throw PartialFormatError(section: section.name, offset: offset, message: "\(section.bytes) bytes announced, \(bytes.count - offset) left: a cut file")
+            }
+            let range = offset..<(offset + section.bytes)
+            guard PartialCodec.checksum(UnsafeRawBufferPointer(rebasing: bytes[range])) == section.checksum else {
+                throw PartialFormatError(section: section.name, offset: offset, message: "the checksum does not match: a damaged file")
+            }
+            ranges.append(range)
+            offset += section.bytes
+        }
+        guard offset == bytes.count else { throw PartialFormatError(section: "end", offset: offset, message: "\(bytes.count - offset) bytes after the last section") }
+
+        func reader(_ index: Int, strings: [String]) -> PartialCodec.Reader {
+            PartialCodec.Reader(UnsafeRawBufferPointer(rebasing: bytes[ranges[index]]), section: header.sections[index].name,
+                                fileOffset: ranges[index].lowerBound, strings: strings, fileCount: fileCount)
+        }
+        var stringReader = reader(0, strings: [])
+        let strings = try PartialCodec.readStrings(&stringReader)
+        var findingReader = reader(1, strings: strings)
+        let (findings, findingFiles) = try PartialCodec.readFindings(&findingReader)
+        var eventReader = reader(2, strings: strings)
+        let events = try PartialCodec.readEvents(&eventReader)
+        var activityReader = reader(3, strings: strings)
+        let activities = try PartialCodec.readActivities(&activityReader)
+        var failureReader = reader(4, strings: strings)
+        let failures = try PartialCodec.readFailures(&failureReader)
+        var coverageReader = reader(5, strings: strings)
+        let coverage = try PartialCodec.readCoverage(&coverageReader)
+        var nulReader = reader(6, strings: strings)
+        let nulLines = try PartialCodec.readNulLines(&nulReader)
+        var secretReader = reader(7, strings: strings)
+        let secrets = try PartialCodec.readSecrets(&secretReader)
+        if let first = failures.sources.values.compactMap(\.first).first(where: { $0.fileIndex >= fileCount }) {
+            throw PartialFormatError(section: "failures", offset: ranges[4].lowerBound, message: "file index \(first.fileIndex) of a partial with \(fileCount) files")
+        }
+        let state = ScanState(paths: header.paths, evidence: header.evidence, findings: findings, findingFiles: findingFiles,
+                              statistics: header.statistics, correlationEvents: events, eventsWithoutTime: header.eventsWithoutTime,
+                              eventsOverLimit: header.eventsOverLimit, activities: activities, activitiesWithoutTime: header.activitiesWithoutTime,
+                              failures: failures, coverage: coverage, nulLines: nulLines, secrets: secrets, warnings: header.warnings,
+                              problems: header.problems, zoneWarning: header.zoneWarning, shardUnits: nil)
+        return PartialReport(schema: header.schema, tool: header.tool, run: header.run, shard: header.shard, rulesSHA256: header.rulesSHA256,
+                             settings: header.settings, units: header.units, state: state)
     }
 
     /// Writes `data` to `path` atomically: a temporary file beside it (same folder, so the rename
@@ -90,9 +200,49 @@ public struct PartialReport: Codable, Sendable {
         }
     }
 
+    init(schema: String, tool: ToolInfo, run: RunInfo, shard: Shard, rulesSHA256: String, settings: PartialSettings, units: ShardUnits, state: ScanState) {
+        self.schema = schema
+        self.tool = tool
+        self.run = run
+        self.shard = shard
+        self.rulesSHA256 = rulesSHA256
+        self.settings = settings
+        self.units = units
+        self.state = state
+    }
+}
+
+/// A partial report's header: the readable part of the file, one line of JSON.
+struct PartialHeader: Codable {
+    var schema: String
+    var tool: ToolInfo
+    var run: RunInfo
+    var shard: PartialReport.Shard
+    var rulesSHA256: String
+    var settings: PartialSettings
+    var units: ShardUnits
+    var paths: [String]
+    var evidence: [EvidenceEntry]
+    var statistics: [RuleStatistics]
+    var eventsWithoutTime: Int
+    var eventsOverLimit: Int
+    var activitiesWithoutTime: Int
+    var warnings: [String]
+    var problems: [String]
+    var zoneWarning: String?
+    var sections: [Section]
+
+    struct Section: Codable {
+        var name: String
+        var bytes: Int
+        var items: Int
+        var checksum: String
+    }
+
     enum CodingKeys: String, CodingKey {
-        case schema, tool, run, shard, settings, units, state
-        case rulesSHA256 = "rules_sha256"
+        case schema, tool, run, shard, settings, units, paths, evidence, statistics, warnings, problems, sections
+        case rulesSHA256 = "rules_sha256", eventsWithoutTime = "events_without_time", eventsOverLimit = "events_over_limit"
+        case activitiesWithoutTime = "activities_without_time", zoneWarning = "zone_warning"
     }
 }
 
@@ -142,70 +292,5 @@ public struct PartialSettings: Codable, Sendable, Equatable {
         case findingsCap = "findings_cap", maximumLineBytes = "max_line_bytes", maximumCorrelationEvents = "max_correlation_events"
         case isRedacting = "redacting", referenceDate = "reference_date", timeZone = "timezone", hosts, users
         case sourceAddresses = "source_addresses", minimumLevel = "min_level"
-    }
-}
-
-extension ScanState: Codable {
-    enum CodingKeys: String, CodingKey {
-        case paths, evidence, findings, statistics, activities, failures, coverage, warnings, problems, secrets
-        case findingFiles = "finding_files", correlationEvents = "correlation_events_packed", eventsWithoutTime = "events_without_time"
-        case eventsOverLimit = "events_over_limit", activitiesWithoutTime = "activities_without_time", nulLines = "nul_lines"
-        case zoneWarning = "zone_warning", shardUnits = "shard_units"
-    }
-
-    private struct Secret: Codable {
-        var value: Data
-        var marker: String
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        paths = try container.decode([String].self, forKey: .paths)
-        evidence = try container.decode([EvidenceEntry].self, forKey: .evidence)
-        findings = try container.decode([Finding].self, forKey: .findings)
-        findingFiles = try container.decode([Int].self, forKey: .findingFiles)
-        statistics = try container.decode([RuleStatistics].self, forKey: .statistics)
-        do {
-            correlationEvents = try EventPacking.unpack(try container.decode(Data.self, forKey: .correlationEvents))
-        } catch let error as EventPacking.Malformed {
-            throw DecodingError.dataCorruptedError(forKey: .correlationEvents, in: container, debugDescription: error.description)
-        }
-        eventsWithoutTime = try container.decode(Int.self, forKey: .eventsWithoutTime)
-        eventsOverLimit = try container.decode(Int.self, forKey: .eventsOverLimit)
-        activities = try container.decode([Activity].self, forKey: .activities)
-        activitiesWithoutTime = try container.decode(Int.self, forKey: .activitiesWithoutTime)
-        failures = try container.decode(FailureSummary.self, forKey: .failures)
-        coverage = try container.decode([CoverageAccumulator].self, forKey: .coverage)
-        nulLines = try container.decode([Int: NulLineCount].self, forKey: .nulLines)
-        let secretList = try container.decode([Secret].self, forKey: .secrets)
-        secrets = Dictionary(secretList.map { (Array($0.value), Array($0.marker.utf8)) }, uniquingKeysWith: { first, _ in first })
-        warnings = try container.decode([String].self, forKey: .warnings)
-        problems = try container.decode([String].self, forKey: .problems)
-        zoneWarning = try container.decodeIfPresent(String.self, forKey: .zoneWarning)
-        shardUnits = try container.decodeIfPresent(ShardUnits.self, forKey: .shardUnits)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(paths, forKey: .paths)
-        try container.encode(evidence, forKey: .evidence)
-        try container.encode(findings, forKey: .findings)
-        try container.encode(findingFiles, forKey: .findingFiles)
-        try container.encode(statistics, forKey: .statistics)
-        try container.encode(try EventPacking.pack(correlationEvents), forKey: .correlationEvents)
-        try container.encode(eventsWithoutTime, forKey: .eventsWithoutTime)
-        try container.encode(eventsOverLimit, forKey: .eventsOverLimit)
-        try container.encode(activities, forKey: .activities)
-        try container.encode(activitiesWithoutTime, forKey: .activitiesWithoutTime)
-        try container.encode(failures, forKey: .failures)
-        try container.encode(coverage, forKey: .coverage)
-        try container.encode(nulLines, forKey: .nulLines)
-        let secretList = secrets.map { Secret(value: Data($0.key), marker: String(decoding: $0.value, as: UTF8.self)) }
-            .sorted { $0.value.lexicographicallyPrecedes($1.value) }
-        try container.encode(secretList, forKey: .secrets)
-        try container.encode(warnings, forKey: .warnings)
-        try container.encode(problems, forKey: .problems)
-        try container.encodeIfPresent(zoneWarning, forKey: .zoneWarning)
-        try container.encodeIfPresent(shardUnits, forKey: .shardUnits)
     }
 }

@@ -16,7 +16,7 @@ struct MergeCommand: ParsableCommand {
         says which, marks the report incomplete and exits 2.
         """)
 
-    @Argument(help: "Partial reports (spoor.partial/v1), one per shard.")
+    @Argument(help: "Partial reports (spoor.partial/v2), one per shard.")
     var partials: [String]
 
     @Option(name: .customLong("rules"), help: "A rule file or folder the shards loaded as well (repeatable).")
@@ -42,19 +42,29 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         var clock = PhaseClock()
-        let rules = try engine.load(try engine.scanRuleSources(rulePaths, withoutBundled: withoutBundledRules))
-        clock.lap("rules loaded")
-
-        var loaded: [(name: String, report: PartialReport)] = []
-        for path in partials {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                printError("spoor: \(path): cannot read the partial report")
-                throw ExitCode(ExitStatus.errorOrIncomplete)
+        // The partials are independent: read and decode them in parallel (kept in the order given),
+        // while this thread loads the rules.
+        let slots = DecodedPartials(count: partials.count)
+        let paths = partials
+        let decoding = DispatchGroup()
+        DispatchQueue.global().async(group: decoding) {
+            DispatchQueue.concurrentPerform(iterations: paths.count) { index in
+                slots.set(index, Self.read(paths[index]))
             }
-            do {
-                loaded.append((path, try PartialReport.decode(data)))
-            } catch {
-                printError("spoor: \(path): not a readable \(PartialReport.schemaIdentifier) partial report: \(Self.describe(error))")
+        }
+        // The merge matches nothing: rule metadata, correlations and the rule set's hash (of the files)
+        // are all it needs, so no JIT compilation.
+        let rules = try engine.load(try engine.scanRuleSources(rulePaths, withoutBundled: withoutBundledRules), allowJIT: false)
+        clock.lap("rules loaded")
+        decoding.wait()
+        var loaded: [(name: String, report: PartialReport)] = []
+        for (path, outcome) in zip(partials, slots.results) {
+            switch outcome {
+            case .success(let report)?: loaded.append((path, report))
+            case .failure(let failure)?:
+                printError("spoor: \(path): \(failure.message)")
+                throw ExitCode(ExitStatus.errorOrIncomplete)
+            case nil:
                 throw ExitCode(ExitStatus.errorOrIncomplete)
             }
         }
@@ -67,7 +77,9 @@ struct MergeCommand: ParsableCommand {
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
         clock.lap("partials combined")
-        loaded = []
+        // The shards' states are merged: let them go before the post-scan phase (peak memory).
+        loaded.removeAll()
+        slots.removeAll()
         merged.configuration.jobs = max(1, jobs)
         // In place: the state's events move into the correlation engine without a copy.
         let outcome = merged.state.outcome(rules: rules, configuration: merged.configuration)
@@ -86,14 +98,48 @@ struct MergeCommand: ParsableCommand {
         throw ExitCode(reportExitStatus(assembled.summary, assembled.statistics, rules: rules, failOn: failOn))
     }
 
-    /// A decoding error with the place it happened (the coding path).
-    static func describe(_ error: any Error) -> String {
-        switch error as? DecodingError {
-        case .dataCorrupted(let context)?, .keyNotFound(_, let context)?, .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
-            let place = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return "\(context.debugDescription)\(place.isEmpty ? "" : " at \(place)")"
-        default:
-            return "\(error)"
+    struct ReadFailure: Error {
+        var message: String
+    }
+
+    /// Reads and decodes one partial report.
+    static func read(_ path: String) -> Result<PartialReport, ReadFailure> {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            return .failure(ReadFailure(message: "cannot read the partial report: \(error.localizedDescription)"))
         }
+        do throws(PartialFormatError) {
+            return .success(try PartialReport.decode(data))
+        } catch {
+            return .failure(ReadFailure(message: "not a readable \(PartialReport.schemaIdentifier) partial report: \(error.description)"))
+        }
+    }
+}
+
+/// The partials decoded by parallel tasks, one slot each.
+private final class DecodedPartials: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<PartialReport, MergeCommand.ReadFailure>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ result: Result<PartialReport, MergeCommand.ReadFailure>) {
+        lock.lock()
+        slots[index] = result
+        lock.unlock()
+    }
+
+    func removeAll() {
+        lock.lock()
+        slots.removeAll()
+        lock.unlock()
+    }
+
+    var results: [Result<PartialReport, MergeCommand.ReadFailure>?] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
     }
 }

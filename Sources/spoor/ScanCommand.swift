@@ -24,7 +24,7 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("shard-count"), help: "The number of shards when the environment gives only this task's index (Kubernetes JOB_COMPLETION_INDEX, AWS_BATCH_JOB_ARRAY_INDEX); else SPOOR_SHARD_COUNT.")
     var shardCount: Int?
 
-    @Flag(name: .customLong("partial"), help: "Write a partial report (spoor.partial/v1) to -o for spoor merge, instead of a report.")
+    @Flag(name: .customLong("partial"), help: "Write a partial report (spoor.partial/v2) to -o for spoor merge, instead of a report.")
     var isPartial = false
 
     @Option(name: .customLong("rules"), help: "A rule file or folder to load as well (repeatable).")
@@ -120,7 +120,7 @@ struct ScanCommand: ParsableCommand {
         if isPartial {
             guard outputPath != nil else { throw ValidationError("--partial needs -o FILE (the partial report is written there atomically)") }
             guard since == nil && until == nil else { throw ValidationError("--since/--until cannot be used with --partial: a sharded scan does not support a time window yet") }
-            guard format == nil else { throw ValidationError("--partial writes spoor.partial/v1; give --format to spoor merge instead") }
+            guard format == nil else { throw ValidationError("--partial writes spoor.partial/v2; give --format to spoor merge instead") }
         }
     }
 

@@ -113,10 +113,17 @@ struct ShardedScanTests {
     }
 
     static func partialEvidenceCount(_ path: String) throws -> Int {
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
-        #expect(object["schema"] as? String == "spoor.partial/v1")
-        let state = try #require(object["state"] as? [String: Any])
-        return try #require(state["evidence"] as? [Any]).count
+        let object = try partialHeader(path)
+        #expect(object["schema"] as? String == "spoor.partial/v2")
+        return try #require(object["evidence"] as? [Any]).count
+    }
+
+    /// A partial's header: its second line, JSON (the first names the schema, binary sections follow).
+    static func partialHeader(_ path: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lines = data.split(separator: 0x0a, maxSplits: 2, omittingEmptySubsequences: false)
+        #expect(String(decoding: lines[0], as: UTF8.self).hasPrefix("spoor.partial/v2 "))
+        return try #require(try JSONSerialization.jsonObject(with: Data(lines[1])) as? [String: Any])
     }
 
     @Test("a missing shard, a shard given twice and partials of another rule set: the merge says which, marks the report incomplete, exits 2")
@@ -140,6 +147,22 @@ struct ShardedScanTests {
         #expect(twice.standardError.contains("shard 2/3 given twice"), "\(twice.standardError)")
         report = try Self.report(Data(contentsOf: URL(fileURLWithPath: output)))
         #expect(!report.summary.isComplete)
+
+        // A cut partial and a damaged one: exit 2, the file and the section named, no report.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: partials[1]))
+        let cut = folder.url.appendingPathComponent("cut.partial").path
+        try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: cut))
+        var damaged = bytes
+        damaged[bytes.count - 10] ^= 0x20
+        let flipped = folder.url.appendingPathComponent("flipped.partial").path
+        try damaged.write(to: URL(fileURLWithPath: flipped))
+        for bad in [cut, flipped] {
+            let unreadable = folder.url.appendingPathComponent("unreadable.json").path
+            let result = try SpoorProcess.run(["merge", partials[0], bad, partials[2], "-o", unreadable], environment: Self.environment)
+            #expect(result.status == 2)
+            #expect(result.standardError.contains("spoor: \(bad): not a readable spoor.partial/v2 partial report: section "), "\(result.standardError)")
+            #expect(!FileManager.default.fileExists(atPath: unreadable))
+        }
 
         // A shard made with one more rule: another rule set hash.
         let extraRules = folder.url.appendingPathComponent("extra.yml")
@@ -191,7 +214,7 @@ struct ShardedScanTests {
             let result = try SpoorProcess.run(["scan", "--files-from", list.path, "--partial", "-o", path] + flags + Self.scanOptions, environment: environment)
             #expect(result.status == 0, "\(result.standardError)")
             #expect(result.standardError.contains("scanning shard \(expected.prefix(3))"), "\(result.standardError)")
-            let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+            let object = try Self.partialHeader(path)
             let run = try #require(object["run"] as? [String: Any])
             let shards = try #require(run["shards"] as? [String])
             #expect(shards.first?.hasPrefix(expected) == true, "\(shards)")
