@@ -29,8 +29,10 @@ let package = Package(
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
 
-        // zlib, wrapped once (inflate for evidence, deflate for the corpus generator).
-        .target(name: "ZlibCodec", dependencies: ["CZlib"]),
+        // ISA-L's inflate, looked up at run time (dlopen) so that Spoor builds and runs without it.
+        .target(name: "CIsal", linkerSettings: [.linkedLibrary("dl")]),
+        // zlib and ISA-L, each wrapped once (inflate for evidence, deflate for the corpus generator).
+        .target(name: "ZlibCodec", dependencies: ["CZlib", "CIsal"]),
         // libarchive, wrapped once: containers (tar, zip, 7z, cpio, …) and their filters, read from a byte
         // source so nested archives stream; its own module so that nothing else can reach CArchive.
         .target(name: "ArchiveCodec", dependencies: ["CArchive"]),
@@ -77,7 +79,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "spoor", dependencies: [
-            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput", "RecordParsing", "RuleTesting",
+            "Scanning", "ReportExport", "DetectionRules", "ExposureReport", "EvidenceInput", "RecordParsing", "RuleTesting", "ZlibCodec",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -14,6 +14,10 @@ import CZlib
 public final class GzipDecoder {
     private var stream = z_stream()
     private var isInitialised = false
+    /// The library that inflates: ISA-L where available (``InflateBackend/preferred``), else zlib. Both
+    /// keep this type's contract: the same bytes, members, trailing garbage and kinds of error.
+    public let backend: InflateBackend
+    private let isal: IsalInflater?
     /// Members whose trailer (CRC and length) checked out.
     public private(set) var membersCompleted = 0
     /// True between the end of a member and the first byte of the next.
@@ -30,7 +34,14 @@ public final class GzipDecoder {
     /// Pending header bytes when a member boundary falls between two input blocks (we need two bytes to sniff).
     private var pendingMagic: [UInt8] = []
 
-    public init() throws(GzipError) {
+    public init(backend: InflateBackend = .preferred) throws(GzipError) {
+        if backend == .isal, let isal = IsalInflater() {
+            self.isal = isal
+            self.backend = .isal
+            return
+        }
+        isal = nil
+        self.backend = .zlib
         let status = spoor_inflate_init_gzip(&stream)
         guard status == Z_OK else { throw .initialisation(code: status) }
         isInitialised = true
@@ -68,9 +79,14 @@ public final class GzipDecoder {
                 return GzipDecodeStep(consumed: 0, produced: 0, isFinished: false)
             }
             isBetweenMembers = false
-            let status = inflateReset(&stream)
-            guard status == Z_OK else { throw .initialisation(code: status) }
+            if let isal {
+                isal.reset()
+            } else {
+                let status = inflateReset(&stream)
+                guard status == Z_OK else { throw .initialisation(code: status) }
+            }
         }
+        if let isal { return try decodeWithISAL(isal, input, into: output) }
         stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(input.count)
         stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
@@ -101,6 +117,28 @@ public final class GzipDecoder {
             } else {
                 error = .corruptData(member: membersCompleted + 1, message: "zlib status \(status)")
             }
+            guard produced > 0 else { throw error }
+            deferredError = error
+            return GzipDecodeStep(consumed: consumed, produced: produced, isFinished: false)
+        }
+    }
+
+    private func decodeWithISAL(_ isal: IsalInflater, _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws(GzipError) -> GzipDecodeStep {
+        let (status, consumed, produced) = isal.inflate(input, into: output)
+        consumedBytes += consumed
+        producedBytes += produced
+        switch status {
+        case .progress:
+            return GzipDecodeStep(consumed: consumed, produced: produced, isFinished: false)
+        case .memberEnded:
+            membersCompleted += 1
+            isBetweenMembers = true
+            return GzipDecodeStep(consumed: consumed, produced: produced, isFinished: false)
+        case .failed(let code):
+            let message = IsalInflater.message(code)
+            // -6: the CRC-32 or the length in the trailer does not match what was decoded.
+            let error: GzipError = code == -6 ? .checksumMismatch(member: membersCompleted + 1, message: message)
+                                              : .corruptData(member: membersCompleted + 1, message: message)
             guard produced > 0 else { throw error }
             deferredError = error
             return GzipDecodeStep(consumed: consumed, produced: produced, isFinished: false)

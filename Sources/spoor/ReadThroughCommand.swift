@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZlibCodec
 import Scanning
 
 /// `spoor read-through EVIDENCE…` (hidden, for the benchmark): reads the evidence as a scan does —
@@ -20,7 +21,8 @@ struct ReadThroughCommand: ParsableCommand {
     func run() throws {
         let summary = ReadThrough.run(paths: paths, jobs: jobs)
         let line = "{\"files\":\(summary.files),\"stored_bytes\":\(summary.storedBytes),\"decompressed_bytes\":\(summary.decompressedBytes),"
-            + "\"lines\":\(summary.lines),\"chunks\":\(summary.chunks),\"skipped_archives\":\(summary.skippedArchives),\"errors\":\(summary.errors.count)}\n"
+            + "\"lines\":\(summary.lines),\"chunks\":\(summary.chunks),\"skipped_archives\":\(summary.skippedArchives),\"errors\":\(summary.errors.count),"
+            + "\"inflate\":\"\(InflateBackend.preferred.rawValue)\"}\n"
         FileHandle.standardOutput.write(Data(line.utf8))
         for error in summary.errors { printError("spoor: \(error)") }
         if !summary.errors.isEmpty { throw ExitCode(ExitStatus.errorOrIncomplete) }
