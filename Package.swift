@@ -45,13 +45,15 @@ let package = Package(
         .target(name: "LineChunking", dependencies: ["EvidenceInput"]),
         // Binary logs as lines: utmp/wtmp/btmp and lastlog records, systemd journal files (the one libsystemd wrapper).
         .target(name: "BinaryLogs", dependencies: ["CSystemd", "EvidenceInput", "LineChunking", "RecordParsing"]),
+        // Independent pieces of work on a few threads, results in job order (rule files, correlations, report parts).
+        .target(name: "ParallelWork", dependencies: []),
         // Records from lines: syslog header fields (more families later), time text.
         .target(name: "RecordParsing", dependencies: []),
         // The one PCRE2 wrapper: compile, JIT, match data, limits; literal gates.
         .target(name: "PatternMatching", dependencies: ["CPCRE2"]),
         // Sigma-LF loader, value compilation, conditions, captures.
         .target(name: "DetectionRules", dependencies: [
-            "PatternMatching", "RecordParsing", "Yams",
+            "PatternMatching", "RecordParsing", "ParallelWork", "Yams",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         // The report model (Codable): evidence, rules, findings.
@@ -66,7 +68,7 @@ let package = Package(
         ]),
         // The pipeline: the only place with threads.
         .target(name: "Scanning", dependencies: [
-            "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport", "ExposureAnalysis",
+            "EvidenceInput", "LineChunking", "BinaryLogs", "RecordParsing", "PatternMatching", "DetectionRules", "ExposureReport", "ExposureAnalysis", "ParallelWork",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),

@@ -1,4 +1,5 @@
 import Foundation
+import ParallelWork
 import Crypto
 import PatternMatching
 import RecordParsing
@@ -10,7 +11,7 @@ import Yams
 /// finding order) is deterministic. Unknown keys, unknown modifiers, unknown fields, unmapped log
 /// sources and PCRE2 compile errors are load errors that name the file, the line and the rule: the loader
 /// fails closed rather than run a rule that silently never matches.
-public struct RuleLoader {
+public struct RuleLoader: Sendable {
     /// Keys a rule document may have (Sigma's, plus Sigma-LF's extensions).
     static let ruleKeys: Set<String> = [
         "title", "id", "name", "related", "taxonomy", "status", "description", "license", "references", "author",
@@ -50,12 +51,32 @@ public struct RuleLoader {
         var skipped: [SkippedRule] = []
         var correlations: [CorrelationRule] = []
         var digest = SHA256()
+        // Reading and hashing in order; parsing and compiling each file (YAML, PCRE2) side by side, the
+        // results taken in file order, so the rule set and the first error are those of a sequential load.
+        var read: [(file: String, text: String, sidecar: Sidecar?)] = []
+        var readError: RuleLoadError?
         for file in files {
-            let loaded = try loadFile(file, digest: &digest)
-            rules += loaded.rules
-            skipped += loaded.skipped
-            correlations += loaded.correlations
+            do throws(RuleLoadError) { read.append(try readFile(file, digest: &digest)) } catch {
+                // Thrown after the files before it, as a sequential load would.
+                readError = error
+                break
+            }
         }
+        let sources = read
+        let loader = self
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let loaded = ParallelWork.map(count: sources.count, threads: threads) { index in
+            Result { () throws(RuleLoadError) in
+                try loader.loadDocumentsAndSkips(sources[index].text, path: sources[index].file, sidecar: sources[index].sidecar)
+            }
+        }
+        for result in loaded {
+            let file = try result.get()
+            rules += file.rules
+            skipped += file.skipped
+            correlations += file.correlations
+        }
+        if let readError { throw readError }
         var seen: [String: String] = [:]
         var seenNames: [String: String] = [:]
         let identities = rules.map { ($0.id, $0.name, $0.sourcePath, $0.sourceLine) } + correlations.map { ($0.id, $0.name, $0.sourcePath, $0.sourceLine) }
@@ -108,6 +129,13 @@ public struct RuleLoader {
 
     /// Loads one rule file and its sidecar (adding both to `digest`), without resolving correlations.
     func loadFile(_ file: String, digest: inout SHA256) throws(RuleLoadError) -> (rules: [DetectionRule], skipped: [SkippedRule], correlations: [CorrelationRule]) {
+        let source = try readFile(file, digest: &digest)
+        return try loadDocumentsAndSkips(source.text, path: file, sidecar: source.sidecar)
+    }
+
+    /// Reads a rule file and its sidecar, adds both to `digest`, and checks an imported rule against the
+    /// hash its sidecar recorded.
+    func readFile(_ file: String, digest: inout SHA256) throws(RuleLoadError) -> (file: String, text: String, sidecar: Sidecar?) {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw RuleLoadError(path: file, message: "cannot read the rule file")
         }
@@ -130,7 +158,7 @@ public struct RuleLoader {
                 throw RuleLoadError(path: file, message: "the imported rule changed since import (SHA-256 \(actual), sidecar says \(expected)); put local changes in \((sidecarPath as NSString).lastPathComponent)")
             }
         }
-        return try loadDocumentsAndSkips(text, path: file, sidecar: sidecar)
+        return (file, text, sidecar)
     }
 
     /// Loads the documents of one YAML text (`path` is only used in errors and provenance). Rules whose

@@ -25,7 +25,7 @@ public struct RuleProvenance: Sendable, Equatable, Codable {
 }
 
 /// A sidecar: provenance for the file, and per rule id its review state, exposure and tests.
-struct Sidecar {
+struct Sidecar: Sendable {
     struct Entry {
         var review: String?
         var exposure: ExposureSpec?

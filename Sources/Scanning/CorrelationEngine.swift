@@ -1,3 +1,4 @@
+import ParallelWork
 import DequeModule
 import PatternMatching
 import DetectionRules

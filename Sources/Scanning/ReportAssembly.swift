@@ -1,3 +1,4 @@
+import ParallelWork
 import Crypto
 import DetectionRules
 import ExposureAnalysis

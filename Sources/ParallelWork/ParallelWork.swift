@@ -9,8 +9,8 @@ private enum Either<A: Sendable, B: Sendable>: Sendable {
 /// Runs independent pieces of work on a few threads and returns their results in job order, so the
 /// outcome never depends on which thread ran what. Workers take the next job from a shared counter, so
 /// one long job does not hold up the rest.
-enum ParallelWork {
-    static func map<Output: Sendable>(count: Int, threads: Int, _ work: @escaping @Sendable (Int) -> Output) -> [Output] {
+public enum ParallelWork {
+    public static func map<Output: Sendable>(count: Int, threads: Int, _ work: @escaping @Sendable (Int) -> Output) -> [Output] {
         guard count > 0 else { return [] }
         let workers = max(1, min(threads, count))
         if workers == 1 { return (0..<count).map(work) }
@@ -22,7 +22,7 @@ enum ParallelWork {
     }
 
     /// Runs `first` and `second` side by side (one after the other with one thread).
-    static func both<A: Sendable, B: Sendable>(threads: Int, _ first: @escaping @Sendable () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
+    public static func both<A: Sendable, B: Sendable>(threads: Int, _ first: @escaping @Sendable () -> A, _ second: @escaping @Sendable () -> B) -> (A, B) {
         let results = map(count: 2, threads: threads) { job -> Either<A, B> in job == 0 ? .first(first()) : .second(second()) }
         guard case .first(let a) = results[0], case .second(let b) = results[1] else { preconditionFailure("ParallelWork.both: results out of order") }
         return (a, b)
