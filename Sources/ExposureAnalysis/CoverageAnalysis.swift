@@ -125,13 +125,32 @@ enum CoverageAnalysis {
         for series in input.coverage { byHost[series.host, default: []].append(series) }
         var result: [String: [(Int64, Int64, Int64)]] = [:]
         for (host, series) in byHost {
-            let minutes = Array(Set(series.flatMap(\.minutes))).sorted()
+            // Each series' minutes are ascending and distinct (as ScanState makes them): merged, not sorted.
+            let isAscending = series.allSatisfy { zip($0.minutes, $0.minutes.dropFirst()).allSatisfy { $0 < $1 } }
+            let minutes = isAscending ? series.dropFirst().reduce(series[0].minutes) { mergedUnion($0, $1.minutes) }
+                                      : Array(Set(series.flatMap(\.minutes))).sorted()
             let threshold = max(assessmentGapSeconds, threshold(of: minutes))
             let gaps = gaps(of: minutes, threshold: threshold)
             if !gaps.isEmpty { result[host] = gaps.map { ($0.from, $0.to, threshold) } }
         }
         return result
     }
+}
+
+/// The union of two ascending lists of distinct minutes, ascending and distinct (a merge, not a sort).
+func mergedUnion(_ a: [Int64], _ b: [Int64]) -> [Int64] {
+    var result: [Int64] = []
+    result.reserveCapacity(a.count + b.count)
+    var i = 0
+    var j = 0
+    while i < a.count && j < b.count {
+        if a[i] < b[j] { result.append(a[i]); i += 1 }
+        else if b[j] < a[i] { result.append(b[j]); j += 1 }
+        else { result.append(a[i]); i += 1; j += 1 }
+    }
+    result.append(contentsOf: a[i...])
+    result.append(contentsOf: b[j...])
+    return result
 }
 
 /// UTC times as ISO 8601 text, through RecordParsing's one formatter (``UTCText``), and back.

@@ -189,10 +189,12 @@ public enum PartialMerge {
             merged.failures.add(failures)
             for series in state.coverage {
                 let key = series.host + "\u{0}" + series.source
-                var accumulator = coverage[key] ?? CoverageAccumulator(host: series.host, source: series.source)
+                // Taken out while it changes (no copy); a host's series is usually in one shard only, so
+                // its minutes are taken whole rather than inserted one by one.
+                var accumulator = coverage.removeValue(forKey: key) ?? CoverageAccumulator(host: series.host, source: series.source)
                 accumulator.files.formUnion(series.files.map { global[shard][$0] })
                 accumulator.lines += series.lines
-                accumulator.minutes.formUnion(series.minutes)
+                if accumulator.minutes.isEmpty { accumulator.minutes = series.minutes } else { accumulator.minutes.formUnion(series.minutes) }
                 coverage[key] = accumulator
             }
             for (file, count) in state.nulLines { merged.nulLines[global[shard][file]] = count }

@@ -42,6 +42,19 @@ public struct ScanState: Sendable {
     /// Runs the correlations over the events and builds the outcome ``ReportAssembly`` turns into the
     /// report. Consumes the events (they move into the correlation engine).
     public mutating func outcome(rules: RuleSet, configuration: ScanConfiguration) -> ScanOutcome {
+        // The coverage series and the activities' order do not depend on the correlations: made on
+        // another thread meanwhile.
+        let side = SideWork()
+        let (coverage, activities, paths) = (self.coverage, self.activities, self.paths)
+        let sideWork = DispatchGroup()
+        DispatchQueue.global().async(group: sideWork) {
+            side.activities = activities.sorted { ($0.nanoseconds, $0.fileIndex, $0.line) < ($1.nanoseconds, $1.fileIndex, $1.line) }
+            side.coverage = coverage.map { series in
+                let files = series.files.sorted()
+                let rotations = files.map { RotationSet.rotationKey(paths[$0]) }.map { (set: $0.key, age: $0.age) }
+                return CoverageSeries(host: series.host, source: series.source, files: files, rotations: rotations, lines: series.lines, minutes: series.minutes.sorted())
+            }
+        }
         var allFindings = findings
         var allStatistics = statistics
         var warnings = self.warnings
@@ -83,16 +96,20 @@ public struct ScanState: Sendable {
         }
         var outcome = ScanOutcome(evidence: evidence, findings: allFindings, statistics: allStatistics, problems: problems, warnings: warnings)
         outcome.failures = failures
-        outcome.activities = activities.sorted { ($0.nanoseconds, $0.fileIndex, $0.line) < ($1.nanoseconds, $1.fileIndex, $1.line) }
-        outcome.coverage = coverage.map { series in
-            let files = series.files.sorted()
-            let rotations = files.map { RotationSet.rotationKey(paths[$0]) }.map { (set: $0.key, age: $0.age) }
-            return CoverageSeries(host: series.host, source: series.source, files: files, rotations: rotations, lines: series.lines, minutes: series.minutes.sorted())
-        }
+        sideWork.wait()
+        outcome.activities = side.activities
+        outcome.coverage = side.coverage
         outcome.nulLines = nulLines
         outcome.secrets = secrets.map { (value: $0.key, marker: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.value.lexicographicallyPrecedes($1.value) }
         outcome.paths = paths
         if let zoneWarning { outcome.warnings.append(zoneWarning) }
         return outcome
     }
+}
+
+/// What ``ScanState/outcome(rules:configuration:)`` makes on another thread while the correlations run;
+/// written by that thread before the group it runs in is left, read after waiting for the group.
+private final class SideWork: @unchecked Sendable {
+    var activities: [Activity] = []
+    var coverage: [CoverageSeries] = []
 }
