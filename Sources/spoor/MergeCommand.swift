@@ -78,8 +78,14 @@ struct MergeCommand: ParsableCommand {
         }
         clock.lap("partials combined")
         // The shards' states are merged: let them go before the post-scan phase (peak memory).
+        // Freeing them (hundreds of thousands of events) takes a few tenths of a second: on another
+        // thread, while the post-scan phase runs.
+        let spent = loaded
         loaded.removeAll()
-        slots.removeAll()
+        DispatchQueue.global(qos: .utility).async {
+            _ = spent.count
+            slots.removeAll()
+        }
         merged.configuration.jobs = max(1, jobs)
         // In place: the state's events move into the correlation engine without a copy.
         let outcome = merged.state.outcome(rules: rules, configuration: merged.configuration)
