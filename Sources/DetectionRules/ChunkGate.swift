@@ -25,8 +25,9 @@ public struct ChunkGate: Sendable {
         self.patterns = patterns
     }
 
-    /// The chunk gate of a rule without a literal gate, nil when some branch has neither.
-    static func gate(of condition: Condition, selections: [Selection], scope: LogSourceScope) -> ChunkGate? {
+    /// The chunk gate of a rule without a literal gate, nil when some branch has neither. Its patterns
+    /// are JIT-compiled when the rules are (`allowJIT`).
+    static func gate(of condition: Condition, selections: [Selection], scope: LogSourceScope, allowJIT: Bool) -> ChunkGate? {
         guard let items = items(of: condition, selections: selections, scope: scope) else { return nil }
         var literals: [LiteralPrefilter.Literal] = []
         var patterns: [CompiledPattern] = []
@@ -34,7 +35,7 @@ public struct ChunkGate: Sendable {
             switch item {
             case .literal(let literal): literals.append(literal)
             case .pattern(let source, let options):
-                guard let compiled = try? CompiledPattern(bytes: source, options: options.union(.multiline)) else { return nil }
+                guard let compiled = try? CompiledPattern(bytes: source, options: options.union(.multiline), allowJIT: allowJIT) else { return nil }
                 patterns.append(compiled)
             }
         }

@@ -393,7 +393,7 @@ public struct RuleLoader: Sendable {
             testCaseCounts: tests?.caseCounts ?? (0, 0), tests: tests, provenance: sidecar?.provenance, emit: mapping["emit"]?.bool ?? false,
             selections: selections, condition: condition, positiveSelections: positive.sorted(),
             scope: scope, gate: gate,
-            chunkGate: gate == nil ? ChunkGate.gate(of: condition, selections: selections, scope: scope) : nil))
+            chunkGate: gate == nil ? ChunkGate.gate(of: condition, selections: selections, scope: scope, allowJIT: allowJIT) : nil))
     }
 
     /// Names defined by the `|re` named groups of each selection (compiled once here, only to read the

@@ -139,8 +139,8 @@ struct CorrelationEngine {
             : evaluate(correlation, index: index, events: events, order: order)
     }
 
-    /// An event's place in the correlations' order (``precedes(_:_:)``), its index last so that equal
-    /// places keep the events' own order.
+    /// An event's place in the correlations' order (what ``precedes(_:_:)`` compares), its index last
+    /// so that equal places keep the events' own order.
     struct OrderKey: Comparable {
         var time: Int64
         var file: Int
@@ -182,7 +182,7 @@ struct CorrelationEngine {
     /// Time, then evidence order; at the same line base events come before correlation firings (a
     /// firing follows the event that closed it), then by input.
     static func precedes(_ a: CorrelationEvent, _ b: CorrelationEvent) -> Bool {
-        (a.orderTime, a.fileIndex, a.line, rank(a.input)) < (b.orderTime, b.fileIndex, b.line, rank(b.input))
+        OrderKey(a, index: 0) < OrderKey(b, index: 0)
     }
 
     static func rank(_ input: CorrelationRule.Input) -> Int {

@@ -33,7 +33,7 @@ public enum ReportAssembly {
         let (analysis, findingsJSON) = ParallelWork.both(threads: configuration.jobs,
             { ExposureAnalysis.analyse(input) },
             { () -> Result<(json: [UInt8], isScrubbed: Bool), EncodingError> in
-                do throws(EncodingError) { return .success(try ReportJSON.scrubbedFindings(findings, scrubber: scrubber)) } catch { return .failure(error) }
+                do throws(EncodingError) { return .success(ReportJSON.scrubbed(try ReportJSON.encode(findings), scrubber: scrubber)) } catch { return .failure(error) }
             })
         apply(analysis, to: &report)
         let (findingsBytes, findingsScrubbed) = try findingsJSON.get()
@@ -363,12 +363,6 @@ enum ReportJSON {
         guard let scrubber else { return (json, false) }
         let result = scrubber.scrub(json: json)
         return (result, result != json)
-    }
-
-    /// The findings as the report's encoder writes a top-level array, scrubbed; and whether a secret was
-    /// replaced.
-    static func scrubbedFindings(_ findings: [Finding], scrubber: SecretScrubber?) throws(EncodingError) -> (json: [UInt8], isScrubbed: Bool) {
-        scrubbed(try encode(findings), scrubber: scrubber)
     }
 
     /// `count` elements cut into one part per thread (none when there are none).
