@@ -30,13 +30,10 @@ public enum ReportAssembly {
         let scrubber = configuration.isRedacting && !outcome.secrets.isEmpty ? SecretScrubber(secrets: outcome.secrets) : nil
         // The findings are final before the analysis: they are encoded (and scrubbed) while it runs.
         let findings = report.findings
-        let (analysis, findingsJSON) = ParallelWork.both(threads: configuration.jobs,
+        let (analysis, (findingsBytes, findingsScrubbed)) = ParallelWork.both(threads: configuration.jobs,
             { ExposureAnalysis.analyse(input) },
-            { () -> Result<(json: [UInt8], isScrubbed: Bool), EncodingError> in
-                do throws(EncodingError) { return .success(ReportJSON.scrubbed(try ReportJSON.encode(findings), scrubber: scrubber)) } catch { return .failure(error) }
-            })
+            { ReportJSON.scrubbed(ReportJSONWriter.encode(findings, capacity: findings.count * 1024), scrubber: scrubber) })
         apply(analysis, to: &report)
-        let (findingsBytes, findingsScrubbed) = try findingsJSON.get()
         // Then the sessions (the other large section), in parts, side by side with the rest.
         let sessions = report.sessions
         report.findings = []
@@ -46,7 +43,8 @@ public enum ReportAssembly {
         let encoded = ParallelWork.map(count: 1 + sessionParts.count, threads: configuration.jobs) { job -> Result<(json: [UInt8], isScrubbed: Bool), EncodingError> in
             do throws(EncodingError) {
                 if job == 0 { return .success(ReportJSON.scrubbed(try ReportJSON.encode(rest), scrubber: scrubber)) }
-                return .success(ReportJSON.scrubbed(try ReportJSON.encode(Array(sessions[sessionParts[job - 1]])), scrubber: scrubber))
+                let part = Array(sessions[sessionParts[job - 1]])
+                return .success(ReportJSON.scrubbed(ReportJSONWriter.encode(part, capacity: part.count * 2048), scrubber: scrubber))
             } catch { return .failure(error) }
         }
         let first = try encoded[0].get()

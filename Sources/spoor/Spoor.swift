@@ -54,14 +54,24 @@ func writeOutput(_ rendered: Data, to path: String?) throws -> Bool {
 struct PhaseClock {
     private let isOn = ProcessInfo.processInfo.environment["SPOOR_TIMINGS"] == "1"
     private var last = DispatchTime.now()
+    private var lastCPU = Self.processorSeconds()
 
     mutating func lap(_ phase: String) {
         guard isOn else { return }
         let now = DispatchTime.now()
+        let cpu = Self.processorSeconds()
         let seconds = Double(now.uptimeNanoseconds - last.uptimeNanoseconds) / 1e9
-        printError("spoor: timing: " + phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds)
+        printError("spoor: timing: " + phase.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%8.3f s  CPU %7.3f s", seconds, cpu - lastCPU)
                    + (Self.peakResidentMiB().map { String(format: "   peak RSS so far %6.1f MiB", $0) } ?? ""))
         last = now
+        lastCPU = cpu
+    }
+
+    /// User and system time of all the process's threads so far.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// The process's peak resident set so far (Linux `VmHWM`), nil where /proc does not say.
