@@ -81,24 +81,25 @@ struct CorrelationEngine {
         var keys = events.indices.map { OrderKey(events[$0], index: $0) }
         var order = (0..<Int32(events.count)).map { $0 }
         keys.withUnsafeBufferPointer { keys in order.sort { keys[Int($0)] < keys[Int($1)] } }
-        var byInput: [CorrelationRule.Input: [Int32]] = [:]
-        for index in order { byInput[events[Int(index)].input, default: []].append(index) }
+        // Each base rule's events in order (the base events are all rules' matches; firings come later).
+        var byRule = Array(repeating: [Int32](), count: rules.rules.count)
+        for index in order {
+            if case .rule(let rule) = events[Int(index)].input { byRule[rule].append(index) }
+        }
         var outputs: [[Int32]] = []
         var findings: [Finding] = []
         var firings: [Int] = []
-        // A correlation's events in order: its inputs' events, correlations' firings included.
+        // A correlation's events in order: its inputs' events (each list in order), merged.
         func selection(_ correlation: CorrelationRule) -> [Int32] {
             var inputs: [CorrelationRule.Input] = []
             for input in correlation.inputs where !inputs.contains(input) { inputs.append(input) }
-            var selected: [Int32] = []
-            for input in inputs {
+            let lists = inputs.map { input in
                 switch input {
-                case .rule: selected += byInput[input] ?? []
-                case .correlation(let other): selected += outputs[other]
+                case .rule(let rule): byRule[rule]
+                case .correlation(let other): outputs[other]
                 }
             }
-            if inputs.count > 1 || inputs.contains(where: { if case .correlation = $0 { true } else { false } }) { keys.withUnsafeBufferPointer { keys in selected.sort { keys[Int($0)] < keys[Int($1)] } } }
-            return selected
+            return keys.withUnsafeBufferPointer { keys in Self.merged(lists, keys: keys) }
         }
         // Correlations that read base rules only do not depend on one another (nor on the firings'
         // places among the events): they run side by side first; the others run in rule order after
@@ -122,6 +123,8 @@ struct CorrelationEngine {
                 keys.append(OrderKey(event, index: events.count - 1))
                 firedIndexes.append(Int32(events.count - 1))
             }
+            // In order already (a firing is made at its closing event): sorted all the same, for the merge.
+            keys.withUnsafeBufferPointer { keys in firedIndexes.sort { keys[Int($0)] < keys[Int($1)] } }
             outputs.append(firedIndexes)
             firings.append(fired.count)
             if correlation.emitsFindings {
@@ -129,6 +132,30 @@ struct CorrelationEngine {
             }
         }
         return (findings, firings)
+    }
+
+    /// Lists of event indexes, each in order (by `keys`), merged into one in order: two by two, each
+    /// step linear.
+    static func merged(_ lists: [[Int32]], keys: UnsafeBufferPointer<OrderKey>) -> [Int32] {
+        var lists = lists.filter { !$0.isEmpty }
+        while lists.count > 1 {
+            var next: [[Int32]] = []
+            for pair in stride(from: 0, to: lists.count, by: 2) {
+                guard pair + 1 < lists.count else { next.append(lists[pair]); break }
+                let (a, b) = (lists[pair], lists[pair + 1])
+                var merged: [Int32] = []
+                merged.reserveCapacity(a.count + b.count)
+                var (i, j) = (0, 0)
+                while i < a.count && j < b.count {
+                    if keys[Int(b[j])] < keys[Int(a[i])] { merged.append(b[j]); j += 1 } else { merged.append(a[i]); i += 1 }
+                }
+                merged += a[i...]
+                merged += b[j...]
+                next.append(merged)
+            }
+            lists = next
+        }
+        return lists.first ?? []
     }
 
     /// Runs correlation `index` over `order` (indexes into `events`): its firings and which are reported.
@@ -166,7 +193,9 @@ struct CorrelationEngine {
     /// connection's lines stay in the order they were written; across files, time decides.
     static func placeInScanOrder(_ events: inout [CorrelationEvent]) {
         var keys = events.indices.map { (file: events[$0].fileIndex, line: events[$0].line, rank: rank(events[$0].input), index: $0) }
-        keys.sort { ($0.file, $0.line, $0.rank, $0.index) < ($1.file, $1.line, $1.rank, $1.index) }
+        // A scan's and a merge's events come in that order already: the sort is then skipped.
+        let isInOrder = keys.indices.dropFirst().allSatisfy { (keys[$0 - 1].file, keys[$0 - 1].line, keys[$0 - 1].rank) <= (keys[$0].file, keys[$0].line, keys[$0].rank) }
+        if !isInOrder { keys.sort { ($0.file, $0.line, $0.rank, $0.index) < ($1.file, $1.line, $1.rank, $1.index) } }
         var currentFile = -1
         var highWater = Int64.min
         for key in keys {
@@ -195,9 +224,16 @@ struct CorrelationEngine {
     /// The group key of an event (group-by values joined), or nil when a field is missing.
     private func groupKey(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> String? {
         guard let position = correlation.inputs.firstIndex(of: event.input) else { return nil }
+        return groupKey(event, fields: correlation.groupBy.map { correlation.field(for: $0, input: position) })
+    }
+
+    /// The group key from the event's fields named (its input's names for the group-by fields): one
+    /// field's value as it is, several joined, each followed by U+001F.
+    private func groupKey(_ event: CorrelationEvent, fields: [String]) -> String? {
+        if fields.count == 1 { return event.value(of: fields[0]) }
         var key = ""
-        for name in correlation.groupBy {
-            guard let value = event.value(of: correlation.field(for: name, input: position)) else { return nil }
+        for name in fields {
+            guard let value = event.value(of: name) else { return nil }
             key += value
             key += "\u{1F}"
         }
@@ -273,95 +309,109 @@ struct CorrelationEngine {
             var partial: [Int: [Int32]] = [:]
             var lastSeen: Int64 = .min
         }
-        // A group is taken out of the dictionary while it changes (no copy) and put back once; a group
-        // quiet for longer than the timespan is dropped at the next sweep, so memory follows the groups
-        // active within one timespan.
-        var groups: [String: Group] = [:]
+        // Each group's state lives in a slot, changed in place (no copy); its key names the slot. A
+        // group quiet for longer than the timespan is dropped at the next sweep and its slot reused, so
+        // memory follows the groups active within one timespan.
+        var slots: [Group] = []
+        var slotOfKey: [String: Int] = [:]
+        var freeSlots: [Int] = []
         let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
         let stages = correlation.inputs.count
         let gather = { (indexes: [Int32]) in indexes.map { all[Int($0)] } }
+        // Each input's names for the group-by fields, looked up once.
+        let groupFields = correlation.inputs.indices.map { position in correlation.groupBy.map { correlation.field(for: $0, input: position) } }
         for (position, eventIndex) in order.enumerated() {
             // Read in place (a copy would retain each of its fields).
             let event = all.baseAddress!.advanced(by: Int(eventIndex))
             let now = event.pointee.orderTime
             if position > 0 && position % Self.sweepInterval == 0 {
-                groups = groups.filter { now - $0.value.lastSeen <= span }
+                for (key, slot) in slotOfKey where now - slots[slot].lastSeen > span {
+                    slotOfKey[key] = nil
+                    slots[slot] = Group()
+                    freeSlots.append(slot)
+                }
                 suppression.sweep(at: now)
             }
-            guard let key = groupKey(event.pointee, correlation) else { continue }
-            var group = groups.removeValue(forKey: key) ?? Group()
-            defer {
-                group.lastSeen = now
-                groups[key] = group
+            guard let input = correlation.inputs.firstIndex(of: event.pointee.input),
+                  let key = groupKey(event.pointee, fields: groupFields[input]) else { continue }
+            let slot: Int
+            if let existing = slotOfKey[key] {
+                slot = existing
+            } else {
+                if let free = freeSlots.popLast() { slot = free } else { slot = slots.count; slots.append(Group()) }
+                slotOfKey[key] = slot
             }
+            slots[slot].lastSeen = now
             switch correlation.kind {
             case .eventCount, .valueCount:
                 let value = correlation.valueField.flatMap { event.pointee.value(of: $0) }
                 if correlation.kind == .valueCount && value == nil { continue }
                 // Slide: drop events older than the span before this one.
-                while let first = group.window.first, now - all[Int(first)].orderTime > span {
+                while let first = slots[slot].window.first, now - all[Int(first)].orderTime > span {
                     if let old = correlation.valueField.flatMap({ all[Int(first)].value(of: $0) }) {
-                        group.counts[old, default: 1] -= 1
-                        if group.counts[old] == 0 { group.counts[old] = nil }
+                        slots[slot].counts[old, default: 1] -= 1
+                        if slots[slot].counts[old] == 0 { slots[slot].counts[old] = nil }
                     }
-                    group.window.removeFirst()
+                    slots[slot].window.removeFirst()
                 }
-                group.window.append(eventIndex)
-                if let value { group.counts[value, default: 0] += 1 }
-                let count = correlation.kind == .eventCount ? group.window.count : group.counts.count
+                slots[slot].window.append(eventIndex)
+                if let value { slots[slot].counts[value, default: 0] += 1 }
+                let count = correlation.kind == .eventCount ? slots[slot].window.count : slots[slot].counts.count
                 if correlation.bounds.allSatisfy({ $0.holds(count) }) {
                     var extra = groupValues(event.pointee, correlation)
                     extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
-                    fired.append(firing(correlation, index: index, events: gather(Array(group.window)), extra: extra))
+                    fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].window)), extra: extra))
                     reported.append(suppression.reports(key, at: now))
-                    group = Group()
+                    slots[slot] = Group(lastSeen: now)
                 }
             case .valueSum:
                 guard let field = correlation.valueField, let value = Self.number(event.pointee, field) else { continue }
-                while let first = group.window.first, now - all[Int(first)].orderTime > span {
-                    group.sum -= Self.number(all[Int(first)], field) ?? 0
-                    group.window.removeFirst()
+                while let first = slots[slot].window.first, now - all[Int(first)].orderTime > span {
+                    slots[slot].sum -= Self.number(all[Int(first)], field) ?? 0
+                    slots[slot].window.removeFirst()
                 }
-                if group.window.isEmpty { group.sum = 0 }
-                group.window.append(eventIndex)
-                group.sum += value
-                if correlation.bounds.allSatisfy({ $0.holds(group.sum) }) {
-                    let sum = group.sum
+                if slots[slot].window.isEmpty { slots[slot].sum = 0 }
+                slots[slot].window.append(eventIndex)
+                slots[slot].sum += value
+                if correlation.bounds.allSatisfy({ $0.holds(slots[slot].sum) }) {
+                    let sum = slots[slot].sum
                     var extra = groupValues(event.pointee, correlation)
                     extra["value_sum"] = sum == sum.rounded() && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
-                    fired.append(firing(correlation, index: index, events: gather(Array(group.window)), extra: extra))
+                    fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].window)), extra: extra))
                     reported.append(suppression.reports(key, at: now))
-                    group = Group()
+                    slots[slot] = Group(lastSeen: now)
                 }
             case .temporal:
                 guard let position = correlation.inputs.firstIndex(of: event.pointee.input) else { continue }
-                group.latest = group.latest.filter { now - all[Int($0.value)].orderTime <= span }
-                group.latest[position] = eventIndex
-                if needed.allSatisfy({ $0.holds(group.latest.count) }) {
-                    fired.append(firing(correlation, index: index, events: gather(Array(group.latest.values)).sorted(by: Self.precedes), extra: groupValues(event.pointee, correlation)))
+                if !slots[slot].latest.isEmpty { slots[slot].latest = slots[slot].latest.filter { now - all[Int($0.value)].orderTime <= span } }
+                slots[slot].latest[position] = eventIndex
+                if needed.allSatisfy({ $0.holds(slots[slot].latest.count) }) {
+                    fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].latest.values)).sorted(by: Self.precedes), extra: groupValues(event.pointee, correlation)))
                     reported.append(suppression.reports(key, at: now))
-                    group = Group()
+                    slots[slot] = Group(lastSeen: now)
                 }
             case .temporalOrdered:
                 // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
-                group.partial = group.partial.filter { now - ($0.value.first.map { all[Int($0)].orderTime } ?? now) <= span }
+                if !slots[slot].partial.isEmpty {
+                    slots[slot].partial = slots[slot].partial.filter { now - ($0.value.first.map { all[Int($0)].orderTime } ?? now) <= span }
+                }
                 // An input may stand at several positions: try the latest stage first so one event does
                 // not both start and extend a chain.
                 var completed: [Int32]?
                 for position in (0..<stages).reversed() where correlation.inputs[position] == event.pointee.input {
                     if position == 0 {
-                        if stages > 1 { group.partial[1] = [eventIndex] }
-                    } else if let chain = group.partial[position] {
+                        if stages > 1 { slots[slot].partial[1] = [eventIndex] }
+                    } else if let chain = slots[slot].partial[position] {
                         let extended = chain + [eventIndex]
                         if position + 1 == stages { completed = extended; break }
-                        if let current = group.partial[position + 1], let start = current.first, all[Int(start)].orderTime > all[Int(chain[0])].orderTime { continue }
-                        group.partial[position + 1] = extended
+                        if let current = slots[slot].partial[position + 1], let start = current.first, all[Int(start)].orderTime > all[Int(chain[0])].orderTime { continue }
+                        slots[slot].partial[position + 1] = extended
                     }
                 }
                 if let completed {
                     fired.append(firing(correlation, index: index, events: gather(completed), extra: groupValues(event.pointee, correlation)))
                     reported.append(suppression.reports(key, at: now))
-                    group = Group()
+                    slots[slot] = Group(lastSeen: now)
                 }
             case .firstSeen:
                 continue
