@@ -32,26 +32,32 @@ public enum PartialMerge {
     }
 
     /// Merges `partials` (named by their file, in the order given), made with `rules`.
-    public static func merge(_ partials: [(name: String, report: PartialReport)], rules: RuleSet) throws(MergeError) -> Result {
+    ///
+    /// The correlation events of the partials merged are moved out of `partials` (hundreds of thousands
+    /// of them: moved, not copied); the rest of each partial is left as it was.
+    public static func merge(_ partials: inout [(name: String, report: PartialReport)], rules: RuleSet) throws(MergeError) -> Result {
         var problems: [String] = []
-        // The rule set: the one this merge loaded.
-        var accepted: [(name: String, report: PartialReport)] = []
-        for partial in partials {
+        // The rule set: the one this merge loaded. Partials are named by their index in `partials`
+        // (a copy of one would share, and so copy, its events when they are moved out).
+        var accepted: [Int] = []
+        for (index, partial) in partials.enumerated() {
             if partial.report.schema != PartialReport.schemaIdentifier {
                 problems.append("\(partial.name): not a \(PartialReport.schemaIdentifier) partial report (schema \(partial.report.schema)): left out")
             } else if partial.report.rulesSHA256 != rules.sha256 {
                 problems.append("\(partial.name) (shard \(partial.report.shard.description)): made with rule set sha256 \(partial.report.rulesSHA256), not \(rules.sha256) as the others and this merge: left out")
             } else {
-                accepted.append(partial)
+                accepted.append(index)
             }
         }
-        guard let reference = accepted.first?.report else {
+        // What the others must share with the first (not the whole report: it would hold its events).
+        guard let reference = accepted.first.map({ (shard: partials[$0].report.shard, units: partials[$0].report.units, settings: partials[$0].report.settings) }) else {
             throw MergeError(description: partials.isEmpty ? "no partial reports given"
                              : "no partial report was made with the rule set loaded here (sha256 \(rules.sha256)): give merge the rules, --profile and --logsources the shards used\n" + problems.joined(separator: "\n"))
         }
         // The same evidence list, shard count and options.
-        var byShard: [Int: (name: String, report: PartialReport)] = [:]
-        for partial in accepted {
+        var byShard: [Int: Int] = [:]
+        for index in accepted {
+            let partial = partials[index]
             let report = partial.report
             if report.shard.count != reference.shard.count {
                 problems.append("\(partial.name): shard \(report.shard.description) of a scan cut into \(report.shard.count) shards, not \(reference.shard.count): left out")
@@ -60,16 +66,16 @@ public enum PartialMerge {
             } else if report.settings != reference.settings {
                 problems.append("\(partial.name) (shard \(report.shard.description)): made with other options (\(Self.differences(report.settings, reference.settings))): left out")
             } else if let first = byShard[report.shard.index] {
-                problems.append("shard \(report.shard.description) given twice: \(first.name) and \(partial.name); \(partial.name) left out")
+                problems.append("shard \(report.shard.description) given twice: \(partials[first].name) and \(partial.name); \(partial.name) left out")
             } else {
-                byShard[report.shard.index] = partial
+                byShard[report.shard.index] = index
             }
         }
         let count = reference.shard.count
         var claimed = Array(repeating: false, count: reference.units.unitCount)
         for index in 1...count {
             guard let partial = byShard[index] else { continue }
-            for unit in partial.report.units.assigned where unit < claimed.count { claimed[unit] = true }
+            for unit in partials[partial].report.units.assigned where unit < claimed.count { claimed[unit] = true }
         }
         for index in 1...count where byShard[index] == nil {
             problems.append("shard \(index)/\(count) missing: its evidence is not in this report")
@@ -81,10 +87,17 @@ public enum PartialMerge {
         }
 
         let shards = (1...count).compactMap { byShard[$0] }
-        var state = combine(shards.map(\.report.state), units: shards.map(\.report.units), rules: rules, settings: reference.settings)
+        // The events leave the partials (each array then held once, so its events can be moved).
+        var events = shards.map { index in
+            let taken = partials[index].report.state.correlationEvents
+            partials[index].report.state.correlationEvents = []
+            return taken
+        }
+        var state = combine(shards.map { partials[$0].report.state }, events: &events, units: shards.map { partials[$0].report.units },
+                            rules: rules, settings: reference.settings)
         state.problems += problems
         return Result(state: state, configuration: reference.settings.configuration,
-                      shards: shards.map { "\($0.report.shard.description) from \($0.report.shard.source): \($0.name)" },
+                      shards: shards.map { "\(partials[$0].report.shard.description) from \(partials[$0].report.shard.source): \(partials[$0].name)" },
                       problems: problems)
     }
 
@@ -97,8 +110,9 @@ public enum PartialMerge {
         return keys.map { "\($0) \(left[$0] ?? "none") vs \(right[$0] ?? "none")" }.joined(separator: ", ")
     }
 
-    /// Joins shards' states (each with its units) in evidence order.
-    static func combine(_ states: [ScanState], units: [ShardUnits], rules: RuleSet, settings: PartialSettings) -> ScanState {
+    /// Joins shards' states (each with its units) in evidence order; the shards' correlation events
+    /// are `events` (their states' are not read), moved out.
+    static func combine(_ states: [ScanState], events shardEvents: inout [[CorrelationEvent]], units: [ShardUnits], rules: RuleSet, settings: PartialSettings) -> ScanState {
         // The order a single scan walks: by unit, then the shard's own order (an archive, then its members).
         var order: [(unit: Int, shard: Int, file: Int)] = []
         for (shard, state) in states.enumerated() {
@@ -118,7 +132,9 @@ public enum PartialMerge {
         // Each shard's findings, events and activities grouped by file (a counting sort, each file's own
         // order kept), then taken file by file in the merged order: no per-item sort.
         let findingGroups = states.map { state in Self.groupByFile(state.findingFiles.count, fileCount: state.paths.count) { state.findingFiles[$0] } }
-        let eventGroups = states.map { state in Self.groupByFile(state.correlationEvents.count, fileCount: state.paths.count) { state.correlationEvents[$0].fileIndex } }
+        let eventGroups = states.indices.map { shard in
+            shardEvents[shard].withUnsafeBufferPointer { events in Self.groupByFile(events.count, fileCount: states[shard].paths.count) { events[$0].fileIndex } }
+        }
         let activityGroups = states.map { state in Self.groupByFile(state.activities.count, fileCount: state.paths.count) { state.activities[$0].fileIndex } }
 
         // Findings: in file order, each rule's first findings-cap.
@@ -155,20 +171,26 @@ public enum PartialMerge {
             return statistic
         }
 
-        // Correlation events, activities: renumbered, file by file (each file's own order kept).
-        let eventCount = states.reduce(0) { $0 + $1.correlationEvents.count }
-        merged.correlationEvents.reserveCapacity(min(eventCount, settings.maximumCorrelationEvents))
+        // Correlation events, activities: renumbered, file by file (each file's own order kept). The
+        // events are moved (each swapped with an empty one), so their fields are neither retained here
+        // nor released when the shards' arrays go.
+        let eventCount = shardEvents.reduce(0) { $0 + $1.count }
+        let keptEvents = max(0, min(eventCount, settings.maximumCorrelationEvents))
+        merged.eventsOverLimit += eventCount - keptEvents
+        merged.correlationEvents = Array(unsafeUninitializedCapacity: keptEvents) { buffer, initialized in
+            for (file, entry) in order.enumerated() {
+                let events = eventGroups[entry.shard]
+                for position in events.positions[events.starts[entry.file]..<events.starts[entry.file + 1]] where initialized < keptEvents {
+                    var event = CorrelationEvent(input: .rule(0), nanoseconds: 0, fileIndex: 0, line: 0, offset: 0, fields: [], text: nil)
+                    swap(&event, &shardEvents[entry.shard][position])
+                    event.fileIndex = file
+                    (buffer.baseAddress! + initialized).initialize(to: event)
+                    initialized += 1
+                }
+            }
+        }
         merged.activities.reserveCapacity(states.reduce(0) { $0 + $1.activities.count })
         for (file, entry) in order.enumerated() {
-            let events = eventGroups[entry.shard]
-            for position in events.positions[events.starts[entry.file]..<events.starts[entry.file + 1]] {
-                guard merged.correlationEvents.count < settings.maximumCorrelationEvents else {
-                    merged.eventsOverLimit += 1
-                    continue
-                }
-                merged.correlationEvents.append(states[entry.shard].correlationEvents[position])
-                merged.correlationEvents[merged.correlationEvents.count - 1].fileIndex = file
-            }
             let activities = activityGroups[entry.shard]
             for position in activities.positions[activities.starts[entry.file]..<activities.starts[entry.file + 1]] {
                 merged.activities.append(states[entry.shard].activities[position])

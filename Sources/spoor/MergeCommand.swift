@@ -58,7 +58,8 @@ struct MergeCommand: ParsableCommand {
         clock.lap("rules loaded")
         decoding.wait()
         var loaded: [(name: String, report: PartialReport)] = []
-        for (path, outcome) in zip(partials, slots.results) {
+        // Taken from the slots, so that the merge holds the only copy (it moves the events out).
+        for (path, outcome) in zip(partials, slots.take()) {
             switch outcome {
             case .success(let report)?: loaded.append((path, report))
             case .failure(let failure)?:
@@ -71,7 +72,7 @@ struct MergeCommand: ParsableCommand {
         clock.lap("partials read")
         var merged: PartialMerge.Result
         do throws(PartialMerge.MergeError) {
-            merged = try PartialMerge.merge(loaded, rules: rules)
+            merged = try PartialMerge.merge(&loaded, rules: rules)
         } catch {
             printError("spoor: merge: \(error.description)")
             throw ExitCode(ExitStatus.errorOrIncomplete)
@@ -82,10 +83,7 @@ struct MergeCommand: ParsableCommand {
         // thread, while the post-scan phase runs.
         let spent = loaded
         loaded.removeAll()
-        DispatchQueue.global(qos: .utility).async {
-            _ = spent.count
-            slots.removeAll()
-        }
+        DispatchQueue.global(qos: .utility).async { _ = spent.count }
         merged.configuration.jobs = max(1, jobs)
         // In place: the state's events move into the correlation engine without a copy.
         let outcome = merged.state.outcome(rules: rules, configuration: merged.configuration)
@@ -137,15 +135,12 @@ private final class DecodedPartials: @unchecked Sendable {
         lock.unlock()
     }
 
-    func removeAll() {
-        lock.lock()
-        slots.removeAll()
-        lock.unlock()
-    }
-
-    var results: [Result<PartialReport, MergeCommand.ReadFailure>?] {
+    /// The results, the slots emptied.
+    func take() -> [Result<PartialReport, MergeCommand.ReadFailure>?] {
         lock.lock()
         defer { lock.unlock() }
-        return slots
+        let results = slots
+        slots = []
+        return results
     }
 }
