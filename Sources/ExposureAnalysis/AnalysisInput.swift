@@ -50,26 +50,30 @@ public struct FailureSummary: Sendable, Codable {
     }
 
     /// Adds a tally (a ``Activity/Kind/loginFailed`` or ``Activity/Kind/invalidUser`` activity placed in time).
+    ///
+    /// Entries are changed in place in their dictionaries: a copy taken out and put back would share its
+    /// user and address sets with the stored one, and so copy them whole at every tally.
     public mutating func add(_ tally: Activity) {
         if let address = tally.source {
-            var source = sources[address] ?? SourceFailures()
-            if tally.kind == .loginFailed { source.failedLogins += tally.count }
-            if let user = tally.user { source.usersTried[user, default: 0] += tally.count }
-            source.hosts.insert(tally.host)
-            if source.first.map({ (tally.nanoseconds, tally.fileIndex, tally.line) < ($0.nanoseconds, $0.fileIndex, $0.line) }) ?? true {
-                source.first = tally
+            func update(_ source: inout SourceFailures) {
+                if tally.kind == .loginFailed { source.failedLogins += tally.count }
+                if let user = tally.user { source.usersTried[user, default: 0] += tally.count }
+                source.hosts.insert(tally.host)
+                if source.first.map({ (tally.nanoseconds, tally.fileIndex, tally.line) < ($0.nanoseconds, $0.fileIndex, $0.line) }) ?? true {
+                    source.first = tally
+                }
+                source.lastNanoseconds = max(source.lastNanoseconds, tally.lastNanoseconds)
             }
-            source.lastNanoseconds = max(source.lastNanoseconds, tally.lastNanoseconds)
-            sources[address] = source
+            update(&sources[address, default: SourceFailures()])
         }
         if tally.kind == .loginFailed && !tally.isDenied, let user = tally.user {
-            let key = AccountKey(host: tally.host, user: user)
-            var account = accounts[key] ?? AccountFailures()
-            account.count += tally.count
-            account.firstNanoseconds = min(account.firstNanoseconds, tally.nanoseconds)
-            account.lastNanoseconds = max(account.lastNanoseconds, tally.lastNanoseconds)
-            if let address = tally.source { account.sources.insert(address) }
-            accounts[key] = account
+            func update(_ account: inout AccountFailures) {
+                account.count += tally.count
+                account.firstNanoseconds = min(account.firstNanoseconds, tally.nanoseconds)
+                account.lastNanoseconds = max(account.lastNanoseconds, tally.lastNanoseconds)
+                if let address = tally.source { account.sources.insert(address) }
+            }
+            update(&accounts[AccountKey(host: tally.host, user: user), default: AccountFailures()])
         }
     }
 
@@ -77,30 +81,34 @@ public struct FailureSummary: Sendable, Codable {
     /// one by one, since ``add(_:)`` does not depend on order.
     public mutating func add(_ other: FailureSummary) {
         for (address, theirs) in other.sources {
-            guard var source = sources[address] else {
+            guard sources[address] != nil else {
                 sources[address] = theirs
                 continue
             }
-            source.failedLogins += theirs.failedLogins
-            for (user, count) in theirs.usersTried { source.usersTried[user, default: 0] += count }
-            source.hosts.formUnion(theirs.hosts)
-            if let first = theirs.first,
-               source.first.map({ (first.nanoseconds, first.fileIndex, first.line) < ($0.nanoseconds, $0.fileIndex, $0.line) }) ?? true {
-                source.first = first
+            func update(_ source: inout SourceFailures) {
+                source.failedLogins += theirs.failedLogins
+                for (user, count) in theirs.usersTried { source.usersTried[user, default: 0] += count }
+                source.hosts.formUnion(theirs.hosts)
+                if let first = theirs.first,
+                   source.first.map({ (first.nanoseconds, first.fileIndex, first.line) < ($0.nanoseconds, $0.fileIndex, $0.line) }) ?? true {
+                    source.first = first
+                }
+                source.lastNanoseconds = max(source.lastNanoseconds, theirs.lastNanoseconds)
             }
-            source.lastNanoseconds = max(source.lastNanoseconds, theirs.lastNanoseconds)
-            sources[address] = source
+            update(&sources[address]!)
         }
         for (key, theirs) in other.accounts {
-            guard var account = accounts[key] else {
+            guard accounts[key] != nil else {
                 accounts[key] = theirs
                 continue
             }
-            account.count += theirs.count
-            account.firstNanoseconds = min(account.firstNanoseconds, theirs.firstNanoseconds)
-            account.lastNanoseconds = max(account.lastNanoseconds, theirs.lastNanoseconds)
-            account.sources.formUnion(theirs.sources)
-            accounts[key] = account
+            func update(_ account: inout AccountFailures) {
+                account.count += theirs.count
+                account.firstNanoseconds = min(account.firstNanoseconds, theirs.firstNanoseconds)
+                account.lastNanoseconds = max(account.lastNanoseconds, theirs.lastNanoseconds)
+                account.sources.formUnion(theirs.sources)
+            }
+            update(&accounts[key]!)
         }
     }
 }

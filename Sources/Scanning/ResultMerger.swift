@@ -47,9 +47,10 @@ final class ResultMerger: @unchecked Sendable {
     /// This file's activities and coverage, placed in time when the file is complete.
     private var fileActivities: [ActivityDraft] = []
     /// This file's failed-login tallies, one per (kind, host, source, user): a brute force of millions
-    /// of lines keeps one entry per name tried.
-    private var fileTallies: [ActivityCollector.TallyKey: ActivityDraft] = [:]
-    private var fileTallyOrder: [ActivityCollector.TallyKey] = []
+    /// of lines keeps one entry per name tried. In the order first seen, each key's found by its index:
+    /// the drafts (a few hundred bytes each) are changed in place, the dictionary holds only indexes.
+    private var fileTallies: [ActivityDraft] = []
+    private var fileTallyIndex: [ActivityCollector.TallyKey: Int] = [:]
     /// The whole scan's failed logins, summed per source and account.
     private var failures = FailureSummary()
     private var fileCoverage: [String: ChunkCoverage] = [:]
@@ -162,24 +163,25 @@ final class ResultMerger: @unchecked Sendable {
             }
             let activity = draft.activity
             let key = ActivityCollector.TallyKey(kind: activity.kind, host: activity.host, source: activity.source, user: activity.user, isDenied: activity.isDenied)
-            if var existing = fileTallies[key] {
-                existing.activity.count += activity.count
-                existing.lastInstant = draft.lastInstant
-                existing.lastRollovers = draft.lastRollovers
-                fileTallies[key] = existing
+            if let index = fileTallyIndex[key] {
+                fileTallies[index].activity.count += activity.count
+                fileTallies[index].lastInstant = draft.lastInstant
+                fileTallies[index].lastRollovers = draft.lastRollovers
             } else {
-                fileTallies[key] = draft
-                fileTallyOrder.append(key)
+                fileTallyIndex[key] = fileTallies.count
+                fileTallies.append(draft)
             }
         }
         for (host, coverage) in result.coverage {
-            var entry = fileCoverage[host] ?? ChunkCoverage()
-            entry.lines += coverage.lines
-            for var minute in coverage.minutes {
-                if minute.isLocal { minute.rollovers += rolloversBeforeChunk }
-                entry.minutes.insert(minute)
+            // In place: a copy taken out and put back would copy the host's minutes at every chunk.
+            func update(_ entry: inout ChunkCoverage) {
+                entry.lines += coverage.lines
+                for var minute in coverage.minutes {
+                    if minute.isLocal { minute.rollovers += rolloversBeforeChunk }
+                    entry.minutes.insert(minute)
+                }
             }
-            fileCoverage[host] = entry
+            update(&fileCoverage[host, default: ChunkCoverage()])
         }
         if let nul = result.nulLines {
             if fileNulLines == nil { fileNulLines = nul } else { fileNulLines!.count += nul.count }
@@ -388,8 +390,7 @@ final class ResultMerger: @unchecked Sendable {
 
     /// Places the file's activities and coverage minutes in time (the time window applies to activities).
     private func placeActivitiesAndCoverage(endYear: Int?, rollovers fileRollovers: Int, path: String) {
-        for key in fileTallyOrder {
-            let draft = fileTallies[key]!
+        for draft in fileTallies {
             guard let first = placed(draft.instant, rollovers: draft.rollovers, endYear: endYear, fileRollovers: fileRollovers) else {
                 activitiesWithoutTime += draft.activity.count
                 continue
@@ -402,7 +403,7 @@ final class ResultMerger: @unchecked Sendable {
             failures.add(activity)
         }
         fileTallies.removeAll()
-        fileTallyOrder.removeAll()
+        fileTallyIndex.removeAll()
         for draft in fileActivities {
             guard let nanoseconds = placed(draft.instant, rollovers: draft.rollovers, endYear: endYear, fileRollovers: fileRollovers) else {
                 activitiesWithoutTime += 1
