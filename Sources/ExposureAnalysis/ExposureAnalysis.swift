@@ -54,14 +54,14 @@ public enum ExposureAnalysis {
         // Attackers: a high finding names the address, or it guessed passwords and then got in.
         for (index, finding) in input.findings.enumerated() where level(index) >= 3 {
             guard let address = finding.fields["src_ip"] else { continue }
-            var state = sources[address] ?? SourceState(address: address)
+            var state = sources.removeValue(forKey: address) ?? SourceState(address: address)
             if state.attackerReasons.count < 5 {
                 state.attackerReasons.append("\(finding.rule.title) (finding \(finding.id))")
             }
             sources[address] = state
         }
         for draft in builder.drafts {
-            guard let address = draft.source, var state = sources[address] else { continue }
+            guard let address = draft.source, var state = sources.removeValue(forKey: address) else { continue }
             if state.failedLogins >= guessingThreshold, let first = state.firstFailure, let start = draft.start, first.nanoseconds <= start,
                !state.attackerReasons.contains(where: { $0.hasPrefix("guessed passwords") }) {
                 state.attackerReasons.insert("guessed passwords (\(state.failedLogins) failed logins, \(state.usersTried.count) user names) and then logged in as \(draft.user) on \(draft.host) at \(ISOTime.text(nanoseconds: start))", at: 0)
@@ -193,7 +193,7 @@ public enum ExposureAnalysis {
         let privilegedGroups: Set<String> = ["sudo", "wheel", "admin", "root", "adm"]
         for (index, draft) in drafts.enumerated() {
             let key = AccountKey(host: draft.host, name: draft.user)
-            var state = accounts[key] ?? AccountState()
+            var state = accounts.removeValue(forKey: key) ?? AccountState()
             state.successful += 1
             if let source = draft.source { state.sources.insert(source) }
             if let start = draft.start { state.see(start) }
@@ -210,7 +210,7 @@ public enum ExposureAnalysis {
         for change in accountChanges {
             guard let user = change.user else { continue }
             let key = AccountKey(host: change.host, name: user)
-            var state = accounts[key] ?? AccountState()
+            var state = accounts.removeValue(forKey: key) ?? AccountState()
             state.see(change.nanoseconds)
             switch change.kind {
             case .accountCreated: state.roles.insert("created")
@@ -230,7 +230,7 @@ public enum ExposureAnalysis {
         var sourceStates = sources
         for draft in drafts {
             guard let address = draft.source else { continue }
-            var state = sourceStates[address] ?? SourceState(address: address)
+            var state = sourceStates.removeValue(forKey: address) ?? SourceState(address: address)
             state.successfulLogins += 1
             state.usersLoggedIn.insert(draft.user)
             state.hosts.insert(draft.host)

@@ -418,7 +418,8 @@ final class ResultMerger: @unchecked Sendable {
         let source = Self.logSource(of: path)
         for (host, coverage) in fileCoverage {
             let key = host + "\u{0}" + source
-            var accumulator = coverageSeries[key] ?? CoverageAccumulator(host: host, source: source)
+            // Taken out while it changes: a copy would copy its minutes at every file.
+            var accumulator = coverageSeries.removeValue(forKey: key) ?? CoverageAccumulator(host: host, source: source)
             accumulator.files.insert(nextFile)
             accumulator.lines += coverage.lines
             // Minutes of one local hour share its UTC offset: place each hour once.
