@@ -325,7 +325,7 @@ struct CorrelationEngine {
             let event = all.baseAddress!.advanced(by: Int(eventIndex))
             let now = event.pointee.orderTime
             if position > 0 && position % Self.sweepInterval == 0 {
-                for (key, slot) in slotOfKey where now - slots[slot].lastSeen > span {
+                for (key, slot) in slotOfKey.filter({ now - slots[$0.value].lastSeen > span }) {
                     slotOfKey[key] = nil
                     slots[slot] = Group()
                     freeSlots.append(slot)
