@@ -2,6 +2,7 @@ import DetectionRules
 import ExposureAnalysis
 import ExposureReport
 import Foundation
+import ParallelWork
 
 /// `spoor merge`: joins the partial reports of a sharded scan into the state a single scan of all the
 /// evidence would have reached, then the caller finishes it with the same code as `spoor scan`
@@ -35,7 +36,7 @@ public enum PartialMerge {
     ///
     /// The correlation events of the partials merged are moved out of `partials` (hundreds of thousands
     /// of them: moved, not copied); the rest of each partial is left as it was.
-    public static func merge(_ partials: inout [(name: String, report: PartialReport)], rules: RuleSet) throws(MergeError) -> Result {
+    public static func merge(_ partials: inout [(name: String, report: PartialReport)], rules: RuleSet, threads: Int = 1) throws(MergeError) -> Result {
         var problems: [String] = []
         // The rule set: the one this merge loaded. Partials are named by their index in `partials`
         // (a copy of one would share, and so copy, its events when they are moved out).
@@ -94,7 +95,7 @@ public enum PartialMerge {
             return taken
         }
         var state = combine(shards.map { partials[$0].report.state }, events: &events, units: shards.map { partials[$0].report.units },
-                            rules: rules, settings: reference.settings)
+                            rules: rules, settings: reference.settings, threads: threads)
         state.problems += problems
         return Result(state: state, configuration: reference.settings.configuration,
                       shards: shards.map { "\(partials[$0].report.shard.description) from \(partials[$0].report.shard.source): \(partials[$0].name)" },
@@ -112,7 +113,8 @@ public enum PartialMerge {
 
     /// Joins shards' states (each with its units) in evidence order; the shards' correlation events
     /// are `events` (their states' are not read), moved out.
-    static func combine(_ states: [ScanState], events shardEvents: inout [[CorrelationEvent]], units: [ShardUnits], rules: RuleSet, settings: PartialSettings) -> ScanState {
+    static func combine(_ states: [ScanState], events shardEvents: inout [[CorrelationEvent]], units: [ShardUnits], rules: RuleSet, settings: PartialSettings,
+                        threads: Int) -> ScanState {
         // The order a single scan walks: by unit, then the shard's own order (an archive, then its members).
         var order: [(unit: Int, shard: Int, file: Int)] = []
         for (shard, state) in states.enumerated() {
@@ -172,23 +174,59 @@ public enum PartialMerge {
         }
 
         // Correlation events, activities: renumbered, file by file (each file's own order kept). The
-        // events are moved (each swapped with an empty one), so their fields are neither retained here
-        // nor released when the shards' arrays go.
+        // events are moved, not copied, so their fields are neither retained here nor released when the
+        // shards' arrays go: a file's events, one run in its shard's array, are moved whole to their place
+        // in the merged order, and the shard's slots are filled with an empty event.
         let eventCount = shardEvents.reduce(0) { $0 + $1.count }
         let keptEvents = max(0, min(eventCount, settings.maximumCorrelationEvents))
         merged.eventsOverLimit += eventCount - keptEvents
+        // Where each (shard, file)'s events start in the merged array.
+        var destination = states.map { Array(repeating: 0, count: $0.paths.count) }
+        var next = 0
+        for entry in order {
+            destination[entry.shard][entry.file] = next
+            let events = eventGroups[entry.shard]
+            next += events.starts[entry.file + 1] - events.starts[entry.file]
+        }
+        let empty = CorrelationEvent(input: .rule(0), nanoseconds: 0, fileIndex: 0, line: 0, offset: 0, fields: [], text: nil)
+        // Shards side by side: each shard's array is one box, read by one thread; their places in the
+        // merged array do not overlap.
+        let boxes = shardEvents.indices.map { shard in
+            var taken: [CorrelationEvent] = []
+            swap(&taken, &shardEvents[shard])
+            return EventsBox(taken)
+        }
+        let fileCounts = states.map(\.paths.count)
+        let (starts, numbers) = (destination, global)
         merged.correlationEvents = Array(unsafeUninitializedCapacity: keptEvents) { buffer, initialized in
-            for (file, entry) in order.enumerated() {
-                let events = eventGroups[entry.shard]
-                for position in events.positions[events.starts[entry.file]..<events.starts[entry.file + 1]] where initialized < keptEvents {
-                    var event = CorrelationEvent(input: .rule(0), nanoseconds: 0, fileIndex: 0, line: 0, offset: 0, fields: [], text: nil)
-                    swap(&event, &shardEvents[entry.shard][position])
-                    event.fileIndex = file
-                    (buffer.baseAddress! + initialized).initialize(to: event)
-                    initialized += 1
+            guard let base = buffer.baseAddress else { return }
+            let target = EventsTarget(base: base)
+            _ = ParallelWork.map(count: boxes.count, threads: threads) { shard in
+                let events = eventGroups[shard]
+                boxes[shard].events.withUnsafeMutableBufferPointer { source in
+                    for file in 0..<fileCounts[shard] {
+                        let positions = events.positions[events.starts[file]..<events.starts[file + 1]]
+                        let start = starts[shard][file]
+                        let count = min(positions.count, keptEvents - start)
+                        guard count > 0, let first = positions.first, let from = source.baseAddress else { continue }
+                        let to = target.base + start
+                        if positions.last! - first + 1 == positions.count {
+                            // One run (as a shard writes them): moved whole, then renumbered.
+                            to.moveInitialize(from: from + first, count: count)
+                            (from + first).initialize(repeating: empty, count: count)
+                        } else {
+                            for (offset, position) in positions.prefix(count).enumerated() {
+                                (to + offset).moveInitialize(from: from + position, count: 1)
+                                (from + position).initialize(to: empty)
+                            }
+                        }
+                        for offset in 0..<count { to[offset].fileIndex = numbers[shard][file] }
+                    }
                 }
             }
+            initialized = keptEvents
         }
+        for shard in boxes.indices { swap(&shardEvents[shard], &boxes[shard].events) }
         merged.activities.reserveCapacity(states.reduce(0) { $0 + $1.activities.count })
         for (file, entry) in order.enumerated() {
             let activities = activityGroups[entry.shard]
@@ -241,4 +279,16 @@ public enum PartialMerge {
         }
         return (starts, positions)
     }
+}
+
+/// One shard's correlation events, moved by one thread of ``PartialMerge/combine``.
+private final class EventsBox: @unchecked Sendable {
+    var events: [CorrelationEvent]
+
+    init(_ events: [CorrelationEvent]) { self.events = events }
+}
+
+/// The merged events' buffer, written by several threads at places that do not overlap.
+private struct EventsTarget: @unchecked Sendable {
+    let base: UnsafeMutablePointer<CorrelationEvent>
 }

@@ -72,7 +72,7 @@ struct MergeCommand: ParsableCommand {
         clock.lap("partials read")
         var merged: PartialMerge.Result
         do throws(PartialMerge.MergeError) {
-            merged = try PartialMerge.merge(&loaded, rules: rules)
+            merged = try PartialMerge.merge(&loaded, rules: rules, threads: max(1, jobs))
         } catch {
             printError("spoor: merge: \(error.description)")
             throw ExitCode(ExitStatus.errorOrIncomplete)

@@ -112,6 +112,28 @@ struct ShardedScanTests {
         }
     }
 
+    /// The merge moves the shards' correlation events into one array, file by file; with a limit on the
+    /// events kept, it keeps the first ones in the single scan's order and counts the rest, as the single
+    /// scan does.
+    @Test("with --max-correlation-events below the corpus's events, the merge of 3 shards still equals the single scan")
+    func mergeWithEventLimit() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let corpus = try Self.makeCorpus(in: folder.url)
+        let limit = ["--max-correlation-events", "37"]
+        let single = folder.url.appendingPathComponent("single.json").path
+        let scan = try SpoorProcess.run(["scan", corpus, "-o", single] + Self.scanOptions + limit, environment: Self.environment)
+        let expected = try Data(contentsOf: URL(fileURLWithPath: single))
+        let expectedReport = try Self.report(expected)
+        #expect(expectedReport.summary.problems.contains { $0.hasPrefix("correlations incomplete:") && $0.contains("--max-correlation-events 37") },
+                "\(expectedReport.summary.problems)")
+        let partials = try (1...3).map { try Self.partial(corpus, $0, 3, in: folder.url, extra: limit) }
+        let merged = folder.url.appendingPathComponent("merged.json").path
+        let merge = try SpoorProcess.run(["merge"] + partials + ["-o", merged], environment: Self.environment)
+        #expect(merge.status == scan.status, "\(merge.standardError)")
+        #expect(try Self.withoutRun(Data(contentsOf: URL(fileURLWithPath: merged))) == Self.withoutRun(expected))
+    }
+
     static func partialEvidenceCount(_ path: String) throws -> Int {
         let object = try partialHeader(path)
         #expect(object["schema"] as? String == "spoor.partial/v2")
