@@ -276,8 +276,9 @@ struct SecretScrubber {
                 while next < count && (buffer[next] == 0x20 || buffer[next] == 0x0a) { next += 1 }
                 let content = UnsafeBufferPointer(rebasing: buffer[(start + 1)..<end])
                 if next < count && buffer[next] == UInt8(ascii: ":") {
-                    lastKeyIsBytes = content.elementsEqual("bytes".utf8)
-                    lastKeyIsOwn = Self.ownKeys.contains { content.elementsEqual($0) }
+                    // A key: compared only with the keys of its length (the report has millions of keys).
+                    lastKeyIsBytes = Self.equals(content, Self.bytesKey)
+                    lastKeyIsOwn = content.count < Self.ownKeysByLength.count && Self.ownKeysByLength[content.count].contains { Self.equals(content, $0) }
                     output.append(contentsOf: content)
                 } else if lastKeyIsOwn {
                     // Spoor's own identifiers and hashes: hex that a hex-looking secret could occur in.
@@ -308,6 +309,19 @@ struct SecretScrubber {
     /// scrubbed (a secret of hex digits could otherwise rewrite a finding id or a SHA-256).
     static let ownKeys: [[UInt8]] = ["id", "finding_id", "finding_ids", "sha256", "schema", "version", "level", "confidence",
                                      "verdict", "kind", "status", "compression", "rule"].map { Array($0.utf8) }
+
+    /// ``ownKeys`` by their length.
+    static let ownKeysByLength: [[[UInt8]]] = {
+        var byLength = Array(repeating: [[UInt8]](), count: (ownKeys.map(\.count).max() ?? 0) + 1)
+        for key in ownKeys { byLength[key.count].append(key) }
+        return byLength
+    }()
+
+    static let bytesKey = Array("bytes".utf8)
+
+    static func equals(_ content: UnsafeBufferPointer<UInt8>, _ key: [UInt8]) -> Bool {
+        !key.isEmpty && content.count == key.count && key.withUnsafeBufferPointer { memcmp(content.baseAddress!, $0.baseAddress!, key.count) == 0 }
+    }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
         haystack.withUnsafeBufferPointer { ByteSearch.contains($0, needle) }
