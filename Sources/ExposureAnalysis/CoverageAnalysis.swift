@@ -17,9 +17,34 @@ enum CoverageAnalysis {
         var intervals: [Int64] = []
         intervals.reserveCapacity(minutes.count - 1)
         for index in 1..<minutes.count { intervals.append((minutes[index] - minutes[index - 1]) * 60) }
-        intervals.sort()
-        let percentile = intervals[min(intervals.count - 1, Int(Double(intervals.count) * 0.99))]
+        let percentile = orderStatistic(min(intervals.count - 1, Int(Double(intervals.count) * 0.99)), of: &intervals)
         return max(minimumGapSeconds, 3 * percentile)
+    }
+
+    /// The value at `rank` (0-based) of `values` in ascending order, what `values.sorted()[rank]` is,
+    /// in linear expected time (quickselect, median-of-three pivots); `values` is reordered.
+    static func orderStatistic(_ rank: Int, of values: inout [Int64]) -> Int64 {
+        var (low, high) = (0, values.count - 1)
+        while low < high {
+            let middle = low + (high - low) / 2
+            let pivot = max(min(values[low], values[middle]), min(max(values[low], values[middle]), values[high]))
+            // Three-way partition: [low, less) < pivot, [less, more] == pivot, (more, high] > pivot.
+            var (less, index, more) = (low, low, high)
+            while index <= more {
+                if values[index] < pivot {
+                    values.swapAt(index, less)
+                    less += 1
+                    index += 1
+                } else if values[index] > pivot {
+                    values.swapAt(index, more)
+                    more -= 1
+                } else {
+                    index += 1
+                }
+            }
+            if rank < less { high = less - 1 } else if rank > more { low = more + 1 } else { return pivot }
+        }
+        return values[rank]
     }
 
     static func gaps(of minutes: [Int64], threshold: Int64) -> [(from: Int64, to: Int64)] {

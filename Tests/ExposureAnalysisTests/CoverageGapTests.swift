@@ -1,3 +1,4 @@
+@testable import ExposureAnalysis
 import ExposureReport
 import Foundation
 import ReportExport
@@ -63,5 +64,30 @@ struct CoverageGapTests {
         #expect(note.detail.contains("syslog.2 missing"))
         // Mar 1 is missing with it: a gap of a day and more.
         #expect(entry.gaps.count == 1)
+    }
+}
+
+/// The gap threshold's percentile is found by selection, not by sorting: it must be the sorted value.
+@Suite("Coverage: the interval percentile")
+struct IntervalPercentileTests {
+    @Test("the order statistic equals the sorted array's value, on runs of equal values, sorted, reversed and mixed input")
+    func orderStatisticMatchesSorting() {
+        var state: UInt64 = 0x5EED
+        func next(_ bound: Int64) -> Int64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int64((state >> 33) % UInt64(bound))
+        }
+        var cases: [[Int64]] = [[7], [3, 3, 3, 3], Array(0..<1000), Array((0..<1000).reversed())]
+        for size in [2, 3, 10, 101, 1000, 5000] {
+            cases.append((0..<size).map { _ in 60 * (1 + next(3)) })           // mostly equal intervals
+            cases.append((0..<size).map { _ in next(1_000_000) })               // spread out
+        }
+        for values in cases {
+            let sorted = values.sorted()
+            for rank in Set([0, values.count / 2, Int(Double(values.count) * 0.99), values.count - 1]) where rank < values.count {
+                var copy = values
+                #expect(CoverageAnalysis.orderStatistic(rank, of: &copy) == sorted[rank], "rank \(rank) of \(values.count)")
+            }
+        }
     }
 }
