@@ -78,12 +78,11 @@ struct MergeCommand: ParsableCommand {
             throw ExitCode(ExitStatus.errorOrIncomplete)
         }
         clock.lap("partials combined")
-        // The shards' states are merged: let them go before the post-scan phase (peak memory).
-        // Freeing them (hundreds of thousands of events) takes a few tenths of a second: on another
-        // thread, while the post-scan phase runs.
-        let spent = loaded
+        // The shards' states are merged. Freeing them (hundreds of thousands of strings and records)
+        // would cost CPU the post-scan phase needs, just before the process exits and the system takes
+        // the memory back whole: they are kept, on purpose, until then.
+        KeptUntilExit.keep(loaded)
         loaded.removeAll()
-        DispatchQueue.global(qos: .utility).async { _ = spent.count }
         merged.configuration.jobs = max(1, jobs)
         // In place: the state's events move into the correlation engine without a copy.
         let outcome = merged.state.outcome(rules: rules, configuration: merged.configuration)
@@ -99,6 +98,8 @@ struct MergeCommand: ParsableCommand {
         clock.lap("report written")
         for problem in merged.problems { printError("spoor: merge: \(problem)") }
         if !merged.problems.isEmpty { printError("spoor: merge: the report is incomplete") }
+        // The process ends here: the outcome and the report are left to it, not freed piece by piece.
+        KeptUntilExit.keep((merged, outcome, assembled))
         throw ExitCode(reportExitStatus(assembled.summary, assembled.statistics, rules: rules, failOn: failOn))
     }
 

@@ -218,6 +218,7 @@ struct ScanCommand: ParsableCommand {
         if let shard = configuration.shard { run.shards = ["\(shard.description) from \(shard.source)"] }
         if isPartial, let outputPath {
             try writePartial(PartialReport(state: state, rules: rules, configuration: configuration, run: run), to: outputPath)
+            KeptUntilExit.keep(state)
             return
         }
         let outcome = state.outcome(rules: rules, configuration: configuration)
@@ -231,6 +232,7 @@ struct ScanCommand: ParsableCommand {
         }
         clock.lap("report written")
         for problem in assembled.summary.problems { printError("spoor: \(problem)") }
+        KeptUntilExit.keep((state, outcome, assembled))
         throw ExitCode(reportExitStatus(assembled.summary, assembled.statistics, rules: rules, failOn: failOn))
     }
 
