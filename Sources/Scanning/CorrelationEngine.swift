@@ -6,51 +6,6 @@ import ExposureReport
 import Foundation
 import RecordParsing
 
-/// One event a correlation reads: a base rule's match (or a correlation's firing), placed in time.
-///
-/// Every event of a rule that correlations read is held until the scan ends (about 500 bytes each, with its
-/// evidence line; ``ScanConfiguration/maximumCorrelationEvents`` bounds them): so only the fields
-/// correlations group and count by and the rule's entities are kept, the evidence line's bytes, and the
-/// time stamp's provenance (its UTC text is made again when a finding needs it).
-struct CorrelationEvent: Sendable {
-    /// Which input produced it: a base rule or a correlation.
-    var input: CorrelationRule.Input
-    var nanoseconds: Int64
-    /// The time the event is ordered and windowed by: its own, or within a file the latest of the lines
-    /// before it (see ``CorrelationEngine/placeInScanOrder(_:)``).
-    var orderTime: Int64 = 0
-    /// File index and line, the tie-breakers after time (rule-format §3.7: ties keep source order).
-    var fileIndex: Int
-    var line: Int
-    var offset: Int64
-    /// Field name and value: group-by and counted fields, and the rule's entities.
-    var fields: [(String, String)]
-    /// The evidence line as reported (secrets redacted), nil for a firing.
-    var text: [UInt8]?
-    var isTruncated = false
-    var isRedacted = false
-    var isFromDamagedData = false
-    /// The stamp as written and where its year and zone came from (`utc` filled when reported).
-    var time: FindingTime?
-    /// A firing's evidence (its closing event first); empty for a base event.
-    var evidence: [EvidenceLocation] = []
-
-    func value(of name: String) -> String? {
-        fields.first { $0.0 == name }?.1
-    }
-
-    /// This event as evidence of a finding.
-    func locations(paths: [String]) -> [EvidenceLocation] {
-        guard evidence.isEmpty else { return evidence }
-        var location = EvidenceLocation(path: paths[fileIndex], line: line, offset: offset, text: nil, bytes: nil,
-                                        isTruncated: isTruncated ? true : nil, isRedacted: isRedacted ? true : nil)
-        if let text {
-            if let string = String(validating: text, as: UTF8.self) { location.text = string } else { location.bytes = Data(text).base64EncodedString() }
-        }
-        return [location]
-    }
-}
-
 /// Runs the correlations of a rule set over the events of their inputs, in time order, after the scan.
 ///
 /// Contract (rule-format §3.7): windows slide and `timespan` is inclusive; `event_count`,

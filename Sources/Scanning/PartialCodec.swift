@@ -194,7 +194,8 @@ enum PartialCodec {
         if event.isTruncated { flags |= 2 }
         if event.isRedacted { flags |= 4 }
         if event.isFromDamagedData { flags |= 8 }
-        if event.text != nil { flags |= 16 }
+        let text = event.text
+        if text != nil { flags |= 16 }
         writer.bytes.append(flags)
         writer.index(input)
         writer.signed(event.nanoseconds)
@@ -202,12 +203,13 @@ enum PartialCodec {
         writer.index(event.fileIndex)
         writer.int(event.line)
         writer.signed(event.offset)
-        writer.index(event.fields.count)
-        for (name, value) in event.fields {
+        let fields = event.fields
+        writer.index(fields.count)
+        for (name, value) in fields {
             writer.string(name, &table)
             writer.string(value, &table)
         }
-        if let text = event.text { writer.data(text) }
+        if let text { writer.data(text) }
         writeTime(event.time, &writer, &table)
         writer.index(event.evidence.count)
         for location in event.evidence { writeLocation(location, &writer, &table) }
@@ -493,14 +495,12 @@ enum PartialCodec {
             fields.reserveCapacity(reader.capacity(fieldCount, bytesEach: 2))
             for _ in 0..<fieldCount { fields.append((try reader.string(), try reader.string())) }
             let text = flags & 16 != 0 ? try reader.data() : nil
-            var event = CorrelationEvent(input: flags & 1 != 0 ? .correlation(Int(input)) : .rule(Int(input)), nanoseconds: nanoseconds,
-                                         fileIndex: fileIndex, line: line, offset: offset, fields: fields, text: text,
-                                         isTruncated: flags & 2 != 0, isRedacted: flags & 4 != 0, time: nil)
-            event.orderTime = orderTime
-            event.isFromDamagedData = flags & 8 != 0
-            event.time = try readTime(&reader)
-            event.evidence = try readLocations(&reader)
-            events.append(event)
+            let time = try readTime(&reader)
+            let evidence = try readLocations(&reader)
+            events.append(CorrelationEvent(input: flags & 1 != 0 ? .correlation(Int(input)) : .rule(Int(input)), nanoseconds: nanoseconds,
+                                           orderTime: orderTime, fileIndex: fileIndex, line: line, offset: offset, fields: fields, text: text,
+                                           isTruncated: flags & 2 != 0, isRedacted: flags & 4 != 0, isFromDamagedData: flags & 8 != 0,
+                                           time: time, evidence: evidence))
         }
         try reader.end()
         return events

@@ -339,15 +339,18 @@ final class ResultMerger: @unchecked Sendable {
             earliest = min(earliest ?? .max, firstReading.nanoseconds)
             latest = max(latest ?? .min, lastReading.nanoseconds)
             let confidence = timeResolver.zone.source == "assumed-utc" ? "low" : source.confidence
-            for pending in pendingEvents {
-                let reading = timeResolver.utc(of: pending.time, year: endYear - (state.rollovers - pending.rollovers))
+            for index in pendingEvents.indices {
+                let reading = timeResolver.utc(of: pendingEvents[index].time, year: endYear - (state.rollovers - pendingEvents[index].rollovers))
                 guard isInsideTimeWindow(reading.nanoseconds) else { continue }
-                var event = pending.event
-                event.nanoseconds = reading.nanoseconds
-                event.time?.yearSource = source.rawValue
-                event.time?.zoneSource = timeResolver.zone.source
-                event.time?.confidence = confidence
-                correlationEvents.append(event)
+                // Changed where it lies, so its packed buffer is rewritten in place, not copied.
+                pendingEvents[index].event.nanoseconds = reading.nanoseconds
+                if var time = pendingEvents[index].event.time {
+                    time.yearSource = source.rawValue
+                    time.zoneSource = timeResolver.zone.source
+                    time.confidence = confidence
+                    pendingEvents[index].event.time = time
+                }
+                correlationEvents.append(pendingEvents[index].event)
             }
             pendingEvents.removeAll()
             for pending in state.pendingLocal {

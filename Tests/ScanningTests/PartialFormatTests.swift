@@ -110,7 +110,7 @@ struct PartialFormatTests {
         let counts: [(String, Int, Int)] = [
             ("ScanState", fields(state), 18), ("Finding", fields(finding), 6), ("FindingRule", fields(finding.rule), 8),
             ("FindingTime", fields(try #require(finding.time)), 6), ("EvidenceLocation", fields(try #require(finding.evidence.first)), 7),
-            ("CorrelationEvent", fields(event), 13), ("Activity", fields(try #require(state.activities.last)), 25),
+            ("CorrelationEvent", fields(event), 9), ("Activity", fields(try #require(state.activities.last)), 25),
             ("FailureSummary", fields(state.failures), 2), ("SourceFailures", fields(source), 5), ("AccountFailures", fields(account), 4),
             ("CoverageAccumulator", fields(try #require(state.coverage.last)), 5), ("NulLineCount", fields(try #require(state.nulLines.values.first)), 3),
         ]
