@@ -24,6 +24,8 @@ struct CorrelationEngine {
     let paths: [String]
     /// Threads for the correlations that can run side by side (the result does not depend on it).
     var threads = 1
+    /// Where the events' lines are, when the scan spilled them (see ``EventLineSpill``).
+    var lines: EventLineSpill?
 
     /// Findings of the reporting correlations, and the number of firings of every correlation.
     ///
@@ -444,8 +446,8 @@ struct CorrelationEngine {
         }
         // The closing event first (where the finding is), then the events behind it in time order, the
         // earliest ones when there are more than the limit.
-        var evidence = closing.locations(paths: paths)
-        for event in events.dropLast().prefix(Self.evidenceLimit - 1) { evidence += event.locations(paths: paths) }
+        var evidence = closing.locations(paths: paths, lines: lines)
+        for event in events.dropLast().prefix(Self.evidenceLimit - 1) { evidence += event.locations(paths: paths, lines: lines) }
         return CorrelationEvent(input: .correlation(index), nanoseconds: closing.nanoseconds, orderTime: closing.orderTime, fileIndex: closing.fileIndex, line: closing.line,
                                 offset: closing.offset, fields: fields, text: nil,
                                 isFromDamagedData: events.contains { $0.isFromDamagedData }, time: closing.time, evidence: evidence)

@@ -35,10 +35,11 @@ struct CorrelationEvent: Sendable {
     ///   - fields: field name and value: group-by and counted fields, and the rule's entities (in order;
     ///     a name may repeat, the first is the one ``value(of:)`` reads).
     ///   - text: the evidence line as reported (secrets redacted), nil for a firing.
+    ///   - spilledText: instead of `text`, where the line lies in the scan's ``EventLineSpill``.
     ///   - time: the stamp as written and where its year and zone came from (`utc` filled when reported).
     init(input: CorrelationRule.Input, nanoseconds: Int64, orderTime: Int64 = 0, fileIndex: Int, line: Int, offset: Int64,
-         fields: [(String, String)], text: [UInt8]?, isTruncated: Bool = false, isRedacted: Bool = false,
-         isFromDamagedData: Bool = false, time: FindingTime? = nil, evidence: [EvidenceLocation] = []) {
+         fields: [(String, String)], text: [UInt8]?, spilledText: (offset: Int64, count: Int)? = nil, isTruncated: Bool = false,
+         isRedacted: Bool = false, isFromDamagedData: Bool = false, time: FindingTime? = nil, evidence: [EvidenceLocation] = []) {
         self.input = input
         self.nanoseconds = nanoseconds
         self.orderTime = orderTime
@@ -46,7 +47,7 @@ struct CorrelationEvent: Sendable {
         self.line = line
         self.offset = offset
         self.evidence = evidence
-        packed = Packed.encode(fields: fields, text: text, time: time)
+        packed = Packed.encode(fields: fields, text: text, spilledText: spilledText, time: time)
         flags = (isTruncated ? Self.truncatedFlag : 0) | (isRedacted ? Self.redactedFlag : 0) | (isFromDamagedData ? Self.damagedFlag : 0)
     }
 
@@ -77,13 +78,30 @@ struct CorrelationEvent: Sendable {
         }
     }
 
-    /// The evidence line's bytes, nil for a firing.
-    var text: [UInt8]? {
+    /// The evidence line's bytes when they are held here, nil for a firing or a line in a spill file.
+    var inlineText: [UInt8]? {
         packed.withUnsafeBufferPointer { buffer in
             var reader = Packed.Reader(buffer)
             reader.skipFields()
-            return reader.flag() ? Array(reader.bytes()) : nil
+            return reader.textKind() == Packed.inlineText ? Array(reader.bytes()) : nil
         }
+    }
+
+    /// Where the evidence line lies in the scan's ``EventLineSpill``, nil when it is held here or absent.
+    var spilledText: (offset: Int64, count: Int)? {
+        packed.withUnsafeBufferPointer { buffer in
+            var reader = Packed.Reader(buffer)
+            reader.skipFields()
+            guard reader.textKind() == Packed.spilledText else { return nil }
+            return (Int64(reader.length()), reader.length())
+        }
+    }
+
+    /// The evidence line's bytes (read back from `lines` when spilled), nil for a firing, or for a
+    /// spilled line the temporary file could not give back.
+    func text(lines: EventLineSpill?) -> [UInt8]? {
+        if let (offset, count) = spilledText { return lines?.read(offset: offset, count: count) }
+        return inlineText
     }
 
     /// The stamp and its provenance. Setting it rewrites only the packed buffer's tail, into a buffer of
@@ -93,7 +111,7 @@ struct CorrelationEvent: Sendable {
             packed.withUnsafeBufferPointer { buffer in
                 var reader = Packed.Reader(buffer)
                 reader.skipFields()
-                if reader.flag() { _ = reader.bytes() }
+                reader.skipText()
                 return reader.time()
             }
         }
@@ -101,7 +119,7 @@ struct CorrelationEvent: Sendable {
             let start = packed.withUnsafeBufferPointer { buffer in
                 var reader = Packed.Reader(buffer)
                 reader.skipFields()
-                if reader.flag() { _ = reader.bytes() }
+                reader.skipText()
                 return reader.position
             }
             let size = start + Packed.size(of: newValue)
@@ -134,28 +152,34 @@ struct CorrelationEvent: Sendable {
         }
     }
 
-    /// This event as evidence of a finding.
-    func locations(paths: [String]) -> [EvidenceLocation] {
+    /// This event as evidence of a finding (a spilled line read back from `lines`).
+    func locations(paths: [String], lines: EventLineSpill?) -> [EvidenceLocation] {
         guard evidence.isEmpty else { return evidence }
         var location = EvidenceLocation(path: paths[fileIndex], line: line, offset: offset, text: nil, bytes: nil,
                                         isTruncated: isTruncated ? true : nil, isRedacted: isRedacted ? true : nil)
-        if let text {
+        if let text = text(lines: lines) {
             if let string = String(validating: text, as: UTF8.self) { location.text = string } else { location.bytes = Data(text).base64EncodedString() }
         }
         return [location]
     }
 
-    /// The packed layout: the field count, then each field's name and value; a byte 1 and the line, or
-    /// 0; then a byte 0 for no time, or 1 and the time's text, `utc` (a byte 0, or 1 and the string),
+    /// The packed layout: the field count, then each field's name and value; the line: a byte 0 for
+    /// none, 1 and the line, or 2 and where it lies in the spill file (offset and length); then a byte 0 for no time, or 1 and the time's text, `utc` (a byte 0, or 1 and the string),
     /// optional: a byte 0, or 1 and the string), then `yearSource`, `zoneSource` and `confidence` as
     /// ``provenanceWords`` codes, and `isAmbiguous` (0 nil, 1 false, 2 true). Counts and lengths are
     /// LEB128; strings are their UTF-8 bytes. The time comes last, so placing a year-less stamp rewrites
     /// only the tail, in place.
     enum Packed {
-        static func encode(fields: [(String, String)], text: [UInt8]?, time: FindingTime?) -> [UInt8] {
+        static let noText: UInt8 = 0, inlineText: UInt8 = 1, spilledText: UInt8 = 2
+
+        static func encode(fields: [(String, String)], text: [UInt8]?, spilledText: (offset: Int64, count: Int)?, time: FindingTime?) -> [UInt8] {
             var size = lengthSize(fields.count) + 1 + size(of: time)
             for (name, value) in fields { size += stringSize(name) + stringSize(value) }
-            if let text { size += lengthSize(text.count) + text.count }
+            if let spilledText {
+                size += lengthSize(Int(spilledText.offset)) + lengthSize(spilledText.count)
+            } else if let text {
+                size += lengthSize(text.count) + text.count
+            }
             var bytes: [UInt8] = []
             bytes.reserveCapacity(size)
             appendLength(fields.count, to: &bytes)
@@ -163,12 +187,16 @@ struct CorrelationEvent: Sendable {
                 appendString(name, to: &bytes)
                 appendString(value, to: &bytes)
             }
-            if let text {
-                bytes.append(1)
+            if let spilledText {
+                bytes.append(Self.spilledText)
+                appendLength(Int(spilledText.offset), to: &bytes)
+                appendLength(spilledText.count, to: &bytes)
+            } else if let text {
+                bytes.append(inlineText)
                 appendLength(text.count, to: &bytes)
                 bytes += text
             } else {
-                bytes.append(0)
+                bytes.append(noText)
             }
             append(time, to: &bytes)
             return bytes
@@ -282,6 +310,19 @@ struct CorrelationEvent: Sendable {
 
             mutating func skipFields() {
                 for _ in 0..<(length() * 2) { position += length() }
+            }
+
+            mutating func textKind() -> UInt8 {
+                position += 1
+                return buffer[position - 1]
+            }
+
+            mutating func skipText() {
+                switch textKind() {
+                case Packed.inlineText: position += length()
+                case Packed.spilledText: _ = (length(), length())
+                default: break
+                }
             }
 
             mutating func time() -> FindingTime? {

@@ -81,7 +81,7 @@ enum PartialCodec {
     }
 
     /// The sections of `state`, in ``sectionNames`` order, and each one's item count.
-    static func encode(_ state: ScanState) -> [(bytes: [UInt8], items: Int)] {
+    static func encode(_ state: ScanState) throws(EventLineSpillError) -> [(bytes: [UInt8], items: Int)] {
         var table = StringTable()
         var findings = Writer()
         findings.bytes.reserveCapacity(state.findings.count * 160)
@@ -93,7 +93,15 @@ enum PartialCodec {
         var events = Writer()
         events.bytes.reserveCapacity(state.correlationEvents.count * 120)
         events.index(state.correlationEvents.count)
-        for event in state.correlationEvents { writeEvent(event, &events, &table) }
+        var lines = state.eventLines.map { EventLineSpill.Reader($0) }
+        for event in state.correlationEvents {
+            var text = event.inlineText
+            if let (offset, count) = event.spilledText {
+                text = lines?.read(offset: offset, count: count)
+                guard text != nil else { throw EventLineSpillError(path: state.paths[event.fileIndex], line: event.line) }
+            }
+            writeEvent(event, text: text, &events, &table)
+        }
         var activities = Writer()
         activities.bytes.reserveCapacity(state.activities.count * 80)
         activities.index(state.activities.count)
@@ -184,7 +192,8 @@ enum PartialCodec {
         writer.optionalBool(finding.isFromDamagedData)
     }
 
-    static func writeEvent(_ event: CorrelationEvent, _ writer: inout Writer, _ table: inout StringTable) {
+    /// Writes an event with its line (`text`, read back from the spill file when it is there).
+    static func writeEvent(_ event: CorrelationEvent, text: [UInt8]?, _ writer: inout Writer, _ table: inout StringTable) {
         var flags: UInt8 = 0
         let input: Int
         switch event.input {
@@ -194,7 +203,6 @@ enum PartialCodec {
         if event.isTruncated { flags |= 2 }
         if event.isRedacted { flags |= 4 }
         if event.isFromDamagedData { flags |= 8 }
-        let text = event.text
         if text != nil { flags |= 16 }
         writer.bytes.append(flags)
         writer.index(input)

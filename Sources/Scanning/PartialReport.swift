@@ -60,7 +60,7 @@ public struct PartialReport: Sendable {
     /// JSON, keys sorted: everything a person reads, and the binary sections' sizes and checksums),
     /// then the binary sections (``PartialCodec``). The same state gives the same bytes.
     public func encoded() throws -> Data {
-        let sections = PartialCodec.encode(state)
+        let sections = try PartialCodec.encode(state)
         var header = PartialHeader(schema: schema, tool: tool, run: run, shard: shard, rulesSHA256: rulesSHA256, settings: settings,
                                    units: units, paths: state.paths, evidence: state.evidence, statistics: state.statistics,
                                    eventsWithoutTime: state.eventsWithoutTime, eventsOverLimit: state.eventsOverLimit,

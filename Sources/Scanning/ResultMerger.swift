@@ -34,10 +34,15 @@ final class ResultMerger: @unchecked Sendable {
     private var timeState = FileTimeState()
     /// Events of the rules correlations read, placed in time (the whole scan's).
     private var correlationEvents: [CorrelationEvent] = []
-    /// This file's events with year-less stamps, placed when the file is complete.
-    private var pendingEvents: [(event: CorrelationEvent, time: CivilTime, rollovers: Int)] = []
+    /// This file's events with year-less stamps (in ``correlationEvents`` already, in line order), placed
+    /// when the file is complete: 24 bytes each, so one large file's wait costs little.
+    private var pendingEvents: [PendingEvent] = []
+    /// The stamps ``PendingEvent/Stamp`` cannot hold (none from the parsers), by event index.
+    private var unpackedStamps: [Int: CivilTime] = [:]
     /// Events correlations could not use: no time stamp.
     private var eventsWithoutTime = 0
+    /// The events' lines, when ``ScanConfiguration/eventLineDirectory`` is set and a file could be made there.
+    private let lineSpill: EventLineSpill?
     /// Events not kept because ``ScanConfiguration/maximumCorrelationEvents`` was reached.
     private var eventsOverLimit = 0
     /// Per rule, the fields its events keep for correlations: what they group and count by, and the
@@ -70,6 +75,7 @@ final class ResultMerger: @unchecked Sendable {
         self.fileCount = paths.count
         self.rules = rules
         self.configuration = configuration
+        lineSpill = configuration.eventLineDirectory.flatMap { EventLineSpill(directory: $0) }
         statistics = rules.rules.map { RuleStatistics(id: $0.id, matches: 0, reported: 0, engineErrors: 0, firstEngineError: nil) }
         var slots = rules.rules.map { $0.feedsCorrelation ? Set($0.entities.keys) : Set<String>() }
         for correlation in rules.correlations {
@@ -230,7 +236,10 @@ final class ResultMerger: @unchecked Sendable {
                     isPending = true
                     if keeps { timeState.pendingLocal.append((findings.count, civil, rolloversBeforeChunk + draft.chunkRollovers)) }
                     if rule.feedsCorrelation, let event = correlationEvent(draft, time: time, nanoseconds: 0) {
-                        pendingEvents.append((event, civil, rolloversBeforeChunk + draft.chunkRollovers))
+                        let stamp = PendingEvent.Stamp(civil)
+                        if stamp == nil { unpackedStamps[correlationEvents.count] = civil }
+                        pendingEvents.append(PendingEvent(index: correlationEvents.count, stamp: stamp ?? .unpacked, rollovers: rolloversBeforeChunk + draft.chunkRollovers))
+                        correlationEvents.append(event)
                     }
                 }
             case nil:
@@ -260,7 +269,7 @@ final class ResultMerger: @unchecked Sendable {
 
     /// The compact event a correlation reads, or nil when the limit on kept events is reached (counted).
     private func correlationEvent(_ draft: FindingDraft, time: FindingTime?, nanoseconds: Int64) -> CorrelationEvent? {
-        guard correlationEvents.count + pendingEvents.count < configuration.maximumCorrelationEvents else {
+        guard correlationEvents.count < configuration.maximumCorrelationEvents else {
             eventsOverLimit += 1
             return nil
         }
@@ -271,8 +280,11 @@ final class ResultMerger: @unchecked Sendable {
         for (name, value) in draft.fields where slots.contains(name) && !fields.contains(where: { $0.0 == name }) {
             fields.append((name, TextRendering.escapedText(value)))
         }
+        // The line to the spill file when there is one (kept here when the file fails).
+        let spilled = lineSpill?.append(draft.line).map { (offset: $0, count: draft.line.count) }
         return CorrelationEvent(input: .rule(draft.ruleIndex), nanoseconds: nanoseconds, fileIndex: nextFile, line: draft.lineNumber,
-                                offset: draft.offset, fields: fields, text: draft.line, isTruncated: draft.isLineTruncated,
+                                offset: draft.offset, fields: fields, text: spilled == nil ? draft.line : nil, spilledText: spilled,
+                                isTruncated: draft.isLineTruncated,
                                 isRedacted: draft.isRedacted, time: time)
     }
 
@@ -304,7 +316,9 @@ final class ResultMerger: @unchecked Sendable {
         resolveTimes(of: &entry)
         // Year-less events of a file whose year could not be placed cannot be ordered in time.
         eventsWithoutTime += pendingEvents.count
+        removeEvents(pendingEvents.map(\.index))
         pendingEvents.removeAll()
+        unpackedStamps.removeAll()
         evidence.append(entry)
         currentFileFindings.removeAll()
         timeState = FileTimeState()
@@ -339,20 +353,26 @@ final class ResultMerger: @unchecked Sendable {
             earliest = min(earliest ?? .max, firstReading.nanoseconds)
             latest = max(latest ?? .min, lastReading.nanoseconds)
             let confidence = timeResolver.zone.source == "assumed-utc" ? "low" : source.confidence
-            for index in pendingEvents.indices {
-                let reading = timeResolver.utc(of: pendingEvents[index].time, year: endYear - (state.rollovers - pendingEvents[index].rollovers))
-                guard isInsideTimeWindow(reading.nanoseconds) else { continue }
+            var outside: [Int] = []
+            for pending in pendingEvents {
+                let civil = pending.stamp.civil ?? unpackedStamps[pending.index]!
+                let reading = timeResolver.utc(of: civil, year: endYear - (state.rollovers - pending.rollovers))
+                guard isInsideTimeWindow(reading.nanoseconds) else {
+                    outside.append(pending.index)
+                    continue
+                }
                 // Changed where it lies, so its packed buffer is rewritten in place, not copied.
-                pendingEvents[index].event.nanoseconds = reading.nanoseconds
-                if var time = pendingEvents[index].event.time {
+                correlationEvents[pending.index].nanoseconds = reading.nanoseconds
+                if var time = correlationEvents[pending.index].time {
                     time.yearSource = source.rawValue
                     time.zoneSource = timeResolver.zone.source
                     time.confidence = confidence
-                    pendingEvents[index].event.time = time
+                    correlationEvents[pending.index].time = time
                 }
-                correlationEvents.append(pendingEvents[index].event)
             }
+            removeEvents(outside)
             pendingEvents.removeAll()
+            unpackedStamps.removeAll()
             for pending in state.pendingLocal {
                 let year = endYear - (state.rollovers - pending.rollovers)
                 let reading = timeResolver.utc(of: pending.time, year: year)
@@ -377,6 +397,23 @@ final class ResultMerger: @unchecked Sendable {
                 findingFiles.remove(at: index)
             }
         }
+    }
+
+    /// Removes events (indexes ascending, all of the current file's, so at the end of the list), keeping
+    /// the others' order.
+    private func removeEvents(_ removed: [Int]) {
+        guard let first = removed.first else { return }
+        var write = first
+        var next = 0
+        for read in first..<correlationEvents.count {
+            if next < removed.count && removed[next] == read {
+                next += 1
+                continue
+            }
+            correlationEvents.swapAt(write, read)
+            write += 1
+        }
+        correlationEvents.removeLast(correlationEvents.count - write)
     }
 
     /// The UTC instant of a stamp, or nil when it has none or its year cannot be placed.
@@ -492,7 +529,8 @@ final class ResultMerger: @unchecked Sendable {
             coverage: coverageSeries.values.sorted { ($0.host, $0.source) < ($1.host, $1.source) },
             nulLines: nulLines, secrets: secrets,
             warnings: discoveryProblems.filter { !$0.isEvidenceMissed }.map { "\($0.path): \($0.reason)" },
-            problems: discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" }, zoneWarning: nil, shardUnits: nil)
+            problems: discoveryProblems.filter(\.isEvidenceMissed).map { "\($0.path): \($0.reason)" }, zoneWarning: nil, shardUnits: nil,
+            eventLines: lineSpill)
     }
 }
 
@@ -503,4 +541,37 @@ struct CoverageAccumulator: Codable {
     var files: Set<Int> = []
     var lines = 0
     var minutes: Set<Int64> = []
+}
+
+/// A correlation event waiting for its file's year: where it lies in the scan's events, its stamp and
+/// the file's rollovers before it.
+struct PendingEvent {
+    var index: Int
+    var stamp: Stamp
+    var rollovers: Int
+
+    /// A year-less local stamp in 8 bytes: month, day, hour, minute and second (7 bits each, month 5)
+    /// and the nanosecond (30 bits). ``unpacked`` marks one kept aside (a field out of those ranges).
+    struct Stamp: Equatable {
+        private let bits: UInt64
+        static let unpacked = Stamp(bits: .max)
+
+        private init(bits: UInt64) { self.bits = bits }
+
+        init?(_ civil: CivilTime) {
+            let sevenBits = 0..<128
+            guard civil.year == nil, civil.utcOffsetSeconds == nil, (0..<32).contains(civil.month), sevenBits.contains(civil.day),
+                  sevenBits.contains(civil.hour), sevenBits.contains(civil.minute), sevenBits.contains(civil.second),
+                  (0..<(1 << 30)).contains(civil.nanosecond) else { return nil }
+            bits = UInt64(civil.month) << 58 | UInt64(civil.day) << 51 | UInt64(civil.hour) << 44 | UInt64(civil.minute) << 37
+                | UInt64(civil.second) << 30 | UInt64(civil.nanosecond)
+        }
+
+        /// The stamp, nil for ``unpacked``.
+        var civil: CivilTime? {
+            guard self != .unpacked else { return nil }
+            return CivilTime(year: nil, month: Int(bits >> 58), day: Int(bits >> 51 & 0x7f), hour: Int(bits >> 44 & 0x7f),
+                             minute: Int(bits >> 37 & 0x7f), second: Int(bits >> 30 & 0x7f), nanosecond: Int(bits & (1 << 30 - 1)))
+        }
+    }
 }

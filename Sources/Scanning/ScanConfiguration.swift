@@ -35,9 +35,13 @@ public struct ScanConfiguration: Sendable {
     /// When the scan started (seconds, UTC): the last resort for the year of year-less stamps.
     public var scanDate: Int64 = Int64(Date().timeIntervalSince1970)
 
-    /// Events of the rules correlations read that are kept for them (about 500 bytes each); beyond it the
+    /// Events of the rules correlations read that are kept for them (about 300 bytes each, most of it the evidence line); beyond it the
     /// correlations are incomplete and the report says so.
     public var maximumCorrelationEvents = 2_000_000
+    /// A directory for a temporary file holding the evidence lines of those events (see
+    /// ``EventLineSpill``: created there, unlinked at once, never beside the evidence), so that they
+    /// are not held in memory; nil keeps them in memory. `spoor scan` uses `$TMPDIR` (`--temp-dir`).
+    public var eventLineDirectory: String?
     /// Report the findings of base rules that only feed correlations too (rule tests do, to check each
     /// base rule on its own).
     public var reportsCorrelationInputs = false

@@ -38,6 +38,8 @@ public struct ScanState: Sendable {
     var zoneWarning: String?
     /// For a shard: which evidence it was given, out of all.
     var shardUnits: ShardUnits?
+    /// Where the correlation events' lines are when the scan spilled them (nil: in the events).
+    var eventLines: EventLineSpill? = nil
 
     /// Runs the correlations over the events and builds the outcome ``ReportAssembly`` turns into the
     /// report. Consumes the events (they move into the correlation engine).
@@ -66,6 +68,7 @@ public struct ScanState: Sendable {
             swap(&events, &correlationEvents)
             var engine = CorrelationEngine(rules: rules, paths: paths)
             engine.threads = configuration.jobs
+            engine.lines = eventLines
             let (fired, firings) = engine.run(events: &events)
             // Freeing hundreds of thousands of events takes a third of a second: on another thread,
             // while the report is made.

@@ -87,8 +87,11 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("min-level"), help: "Keep findings at or above this level (informational, low, medium, high, critical).")
     var minimumLevel: RuleLevel?
 
-    @Option(name: .customLong("max-correlation-events"), help: "Events kept for correlations (about 500 bytes each); beyond it correlations are incomplete and the scan says so.")
+    @Option(name: .customLong("max-correlation-events"), help: "Events kept for correlations (about 300 bytes each, most of it the evidence line); beyond it correlations are incomplete and the scan says so.")
     var maximumCorrelationEvents: Int = 2_000_000
+
+    @Option(name: .customLong("temp-dir"), help: "Directory for the temporary file that holds the evidence lines of correlation events instead of memory (made there with mode 0600 and unlinked at once). Default: $TMPDIR, else /tmp; 'none' keeps them in memory.")
+    var temporaryDirectory: String?
 
     @Option(name: .customLong("max-ratio"), help: "Compression-bomb limit: one piece of evidence (a file, or an archive with all it holds) may decompress to at most this many times its stored size, checked past 256 MiB; the rest is not read and the evidence is partial (0: no limit).")
     var maximumRatio: Int = DecompressionLimits().maximumRatio
@@ -150,6 +153,22 @@ struct ScanCommand: ParsableCommand {
         return listed
     }
 
+    /// `--temp-dir`, checked (a directory given that cannot be written to is an error); else `$TMPDIR` or
+    /// `/tmp`, where a failure only keeps the lines in memory.
+    func eventLineDirectory() throws -> String? {
+        guard let temporaryDirectory else {
+            let environment = ProcessInfo.processInfo.environment["TMPDIR"] ?? ""
+            return environment.isEmpty ? "/tmp" : environment
+        }
+        if temporaryDirectory == "none" { return nil }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: temporaryDirectory, isDirectory: &isDirectory), isDirectory.boolValue,
+              FileManager.default.isWritableFile(atPath: temporaryDirectory) else {
+            throw ValidationError("--temp-dir \(temporaryDirectory): not a directory this process can write to")
+        }
+        return temporaryDirectory
+    }
+
     /// `--shard`, else the array job's environment, else none (a whole scan).
     func resolvedShard() throws -> ShardSpec? {
         if let shard { return ShardSpec(text: shard) }
@@ -182,6 +201,7 @@ struct ScanCommand: ParsableCommand {
         configuration.chunkBytes = chunkKiB * 1024
         configuration.findingsCapPerRule = findingsCap
         configuration.maximumCorrelationEvents = maximumCorrelationEvents
+        configuration.eventLineDirectory = try eventLineDirectory()
         configuration.isRedacting = !showSecrets
         configuration.referenceDate = referenceDate.flatMap(CalendarDate.init(text:))
         configuration.timeZoneIdentifier = timeZone ?? profileZone

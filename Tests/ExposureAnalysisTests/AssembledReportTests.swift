@@ -48,4 +48,14 @@ struct AssembledReportTests {
         #expect(emptyReport.findings.isEmpty)
         #expect(empty.json == (try JSONReportExporter.encode(emptyReport)))
     }
+
+    @Test("correlation events' lines spilled to a temporary file: the same report byte for byte, and nothing left in the directory")
+    func spilledEventLines() throws {
+        let directory = try ExposureFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (held, _) = try Self.assembled([ExposureFixtures.samples], jobs: 2)
+        let (spilled, _) = try Self.assembled([ExposureFixtures.samples], jobs: 2) { $0.eventLineDirectory = directory.path }
+        #expect(held.json == spilled.json)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
 }

@@ -28,7 +28,8 @@ struct CorrelationEventTests {
                                              text: line, isTruncated: true, isFromDamagedData: true, time: time)
                 #expect(event.fields.map(\.0) == Self.fields.map(\.0))
                 #expect(event.fields.map(\.1) == Self.fields.map(\.1))
-                #expect(event.text == line)
+                #expect(event.inlineText == line)
+                #expect(event.spilledText == nil)
                 #expect(event.time == time)
                 #expect(event.value(of: "src_ip") == "203.0.113.77")
                 #expect(event.value(of: "user") == "")
@@ -51,7 +52,7 @@ struct CorrelationEventTests {
                 let copy = event
                 event.time = after
                 #expect(event.time == after)
-                #expect(event.text == [0x41, 0x42])
+                #expect(event.inlineText == [0x41, 0x42])
                 #expect(event.fields.map(\.1) == Self.fields.map(\.1))
                 // A copy taken before keeps its own value.
                 #expect(copy.time == before)
@@ -64,5 +65,18 @@ struct CorrelationEventTests {
         (placed.yearSource, placed.zoneSource, placed.confidence) = (YearInference.Source.rotationOrder.rawValue, "--timezone", "medium")
         event.time = placed
         #expect(event.time == placed)
+    }
+
+    @Test("a pending event's stamp packs every parsed stamp exactly and refuses what it cannot hold")
+    func pendingStamps() {
+        for (month, day, hour, minute, second, nanosecond) in [(1, 1, 0, 0, 0, 0), (12, 31, 23, 59, 60, 999_999_999), (2, 29, 12, 30, 7, 1), (7, 4, 1, 2, 3, 500_000)] {
+            let civil = CivilTime(year: nil, month: month, day: day, hour: hour, minute: minute, second: second, nanosecond: nanosecond)
+            #expect(PendingEvent.Stamp(civil)?.civil == civil)
+        }
+        #expect(PendingEvent.Stamp(CivilTime(year: 2025, month: 1, day: 1, hour: 0, minute: 0, second: 0)) == nil)
+        #expect(PendingEvent.Stamp(CivilTime(year: nil, month: 1, day: 1, hour: 0, minute: 0, second: 0, utcOffsetSeconds: 0)) == nil)
+        #expect(PendingEvent.Stamp(CivilTime(year: nil, month: 1, day: 200, hour: 0, minute: 0, second: 0)) == nil)
+        #expect(PendingEvent.Stamp(CivilTime(year: nil, month: -1, day: 1, hour: 0, minute: 0, second: 0)) == nil)
+        #expect(PendingEvent.Stamp.unpacked.civil == nil)
     }
 }

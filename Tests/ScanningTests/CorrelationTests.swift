@@ -42,7 +42,8 @@ struct CorrelationTests {
     }
 
     /// Scans `files` (name → lines) with the base rules plus `correlations`.
-    static func scan(_ correlations: String, files: [String: [String]], cap: Int = 1000, loader: RuleLoader = RuleLoader()) throws -> ScanOutcome {
+    static func scan(_ correlations: String, files: [String: [String]], cap: Int = 1000, loader: RuleLoader = RuleLoader(),
+                     configure: (inout ScanConfiguration) -> Void = { _ in }) throws -> ScanOutcome {
         let fixtures = try ScanFixtures()
         defer { fixtures.remove() }
         let rules = fixtures.root.appendingPathComponent("rules")
@@ -53,6 +54,7 @@ struct CorrelationTests {
         configuration.referenceDate = CalendarDate(year: 2025, month: 12, day: 31)
         configuration.timeZoneIdentifier = "UTC"
         configuration.findingsCapPerRule = cap
+        configure(&configuration)
         return ScanPipeline(configuration: configuration, rules: try loader.load(paths: [rules.path])).run()
     }
 
@@ -148,6 +150,17 @@ struct CorrelationTests {
         #expect(Self.findings(outcome, "burst").isEmpty)
         // Success is read by a correlation without `emit`: its own findings are off too.
         #expect(Self.findings(outcome, "success").isEmpty)
+        // The events' lines spilled to a temporary file: the same findings, evidence lines read back.
+        let spillDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("spoor-correlation-spill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: spillDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: spillDirectory) }
+        let spilled = try Self.scan(chain, files: ["auth.log": lines]) { $0.eventLineDirectory = spillDirectory.path }
+        // (each scan has its own fixture folder: the paths differ, nothing else may)
+        let spilledFindings = Self.findings(spilled, "brute_then_success")
+        #expect(spilledFindings.map(\.fields) == fired.map(\.fields))
+        #expect(spilledFindings.map { $0.evidence.map { [String($0.line), String($0.offset), $0.text ?? "-"] } } == fired.map { $0.evidence.map { [String($0.line), String($0.offset), $0.text ?? "-"] } })
+        #expect(fired.first?.evidence.count == 6)
+        #expect(spilledFindings.first?.evidence.allSatisfy { $0.text?.contains(" sshd[") == true } == true)
         // A login before the burst is the wrong order.
         let early = try Self.scan(chain, files: ["auth.log": ["Mar  7 09:59:00 web01 sshd[299]: Accepted password for deploy from 203.0.113.5 port 41000 ssh2"] + Self.failures(5, from: "203.0.113.5")])
         #expect(Self.findings(early, "brute_then_success").isEmpty)

@@ -108,7 +108,7 @@ struct PartialFormatTests {
         let source = try #require(state.failures.sources.values.first)
         let account = try #require(state.failures.accounts.values.first)
         let counts: [(String, Int, Int)] = [
-            ("ScanState", fields(state), 18), ("Finding", fields(finding), 6), ("FindingRule", fields(finding.rule), 8),
+            ("ScanState", fields(state), 19), ("Finding", fields(finding), 6), ("FindingRule", fields(finding.rule), 8),
             ("FindingTime", fields(try #require(finding.time)), 6), ("EvidenceLocation", fields(try #require(finding.evidence.first)), 7),
             ("CorrelationEvent", fields(event), 9), ("Activity", fields(try #require(state.activities.last)), 25),
             ("FailureSummary", fields(state.failures), 2), ("SourceFailures", fields(source), 5), ("AccountFailures", fields(account), 4),
@@ -158,7 +158,7 @@ struct PartialFormatTests {
             #expect(throws: PartialFormatError.self, "a bit flipped at \(position)") { try PartialReport.decode(damaged) }
         }
         // Behind the checksums, each section's reader checks its own bytes: random and cut sections.
-        let sections = PartialCodec.encode(state)
+        let sections = try PartialCodec.encode(state)
         let strings = try sections[0].bytes.withUnsafeBytes { buffer in
             var reader = PartialCodec.Reader(buffer, section: "strings", fileOffset: 0, strings: [], fileCount: state.paths.count)
             return try PartialCodec.readStrings(&reader)
