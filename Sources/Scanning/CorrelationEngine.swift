@@ -397,36 +397,45 @@ struct CorrelationEngine {
         var baselines: [String: Baseline] = [:]
         let scratch = MatchScratch()
         let learning = (correlation.learningSeconds ?? 0) * 1_000_000_000
-        for (position, eventIndex) in order.enumerated() {
-            let event = all[Int(eventIndex)]
-            if position > 0 && position % Self.sweepInterval == 0 { suppression.sweep(at: event.orderTime) }
-            guard let key = groupKey(event, correlation) else { continue }
-            if !correlation.exclude.isEmpty {
-                let lookup = { (name: String) in event.value(of: name) }
-                let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(event.value(of: $0.field.text), scratch: scratch, value: lookup) } }
-                if isExcluded { continue }
-            }
-            // The tuple as one string (one field: its value, no copy).
-            var tuple = ""
-            var isComplete = true
-            if correlation.fields.count == 1 {
-                guard let value = event.value(of: correlation.fields[0]) else { continue }
-                tuple = value
-            } else {
-                for name in correlation.fields {
-                    guard let value = event.value(of: name) else { isComplete = false; break }
-                    tuple += value
-                    tuple += "\u{1F}"
+        // Each input's names for the group-by fields, looked up once.
+        let groupFields = correlation.inputs.indices.map { position in correlation.groupBy.map { correlation.field(for: $0, input: position) } }
+        all.withUnsafeBufferPointer { all in
+            for (position, eventIndex) in order.enumerated() {
+                // Read in place (a copy would retain its buffers).
+                let event = all.baseAddress!.advanced(by: Int(eventIndex))
+                let now = event.pointee.orderTime
+                if position > 0 && position % Self.sweepInterval == 0 { suppression.sweep(at: now) }
+                guard let input = correlation.inputs.firstIndex(of: event.pointee.input),
+                      let key = groupKey(event.pointee, fields: groupFields[input]) else { continue }
+                if !correlation.exclude.isEmpty {
+                    let lookup = { (name: String) in event.pointee.value(of: name) }
+                    let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(event.pointee.value(of: $0.field.text), scratch: scratch, value: lookup) } }
+                    if isExcluded { continue }
+                }
+                // The tuple as one string (one field: its value, no copy).
+                var tuple = ""
+                var isComplete = true
+                if correlation.fields.count == 1 {
+                    guard let value = event.pointee.value(of: correlation.fields[0]) else { continue }
+                    tuple = value
+                } else {
+                    for name in correlation.fields {
+                        guard let value = event.pointee.value(of: name) else { isComplete = false; break }
+                        tuple += value
+                        tuple += "\u{1F}"
+                    }
+                }
+                guard isComplete else { continue }
+                // The group's baseline changed in place (one lookup, no copy of its set).
+                func learns(_ baseline: inout Baseline) -> Bool {
+                    let isLearning = correlation.learningUntilNanoseconds.map { now <= $0 } ?? (now - baseline.start <= learning)
+                    return baseline.seen.insert(tuple).inserted && !isLearning
+                }
+                if learns(&baselines[key, default: Baseline(start: now)]) {
+                    fired.append(firing(correlation, index: index, events: [event.pointee], extra: groupValues(event.pointee, correlation)))
+                    reported.append(suppression.reports(key, at: now))
                 }
             }
-            guard isComplete else { continue }
-            var baseline = baselines.removeValue(forKey: key) ?? Baseline(start: event.orderTime)
-            let isLearning = correlation.learningUntilNanoseconds.map { event.orderTime <= $0 } ?? (event.orderTime - baseline.start <= learning)
-            if baseline.seen.insert(tuple).inserted && !isLearning {
-                fired.append(firing(correlation, index: index, events: [event], extra: groupValues(event, correlation)))
-                reported.append(suppression.reports(key, at: event.orderTime))
-            }
-            baselines[key] = baseline
         }
         return (fired, reported)
     }

@@ -40,6 +40,25 @@ struct CorrelationEvent: Sendable {
     init(input: CorrelationRule.Input, nanoseconds: Int64, orderTime: Int64 = 0, fileIndex: Int, line: Int, offset: Int64,
          fields: [(String, String)], text: [UInt8]?, spilledText: (offset: Int64, count: Int)? = nil, isTruncated: Bool = false,
          isRedacted: Bool = false, isFromDamagedData: Bool = false, time: FindingTime? = nil, evidence: [EvidenceLocation] = []) {
+        if let text {
+            self = text.withUnsafeBufferPointer { text in
+                CorrelationEvent(input: input, nanoseconds: nanoseconds, orderTime: orderTime, fileIndex: fileIndex, line: line, offset: offset,
+                                 fields: fields, textBytes: text, spilledText: spilledText, isTruncated: isTruncated, isRedacted: isRedacted,
+                                 isFromDamagedData: isFromDamagedData, time: time, evidence: evidence)
+            }
+        } else {
+            self.init(input: input, nanoseconds: nanoseconds, orderTime: orderTime, fileIndex: fileIndex, line: line, offset: offset,
+                      fields: fields, textBytes: nil, spilledText: spilledText, isTruncated: isTruncated, isRedacted: isRedacted,
+                      isFromDamagedData: isFromDamagedData, time: time, evidence: evidence)
+        }
+    }
+
+    /// ``init(input:nanoseconds:orderTime:fileIndex:line:offset:fields:text:spilledText:isTruncated:isRedacted:isFromDamagedData:time:evidence:)``
+    /// with the line's bytes where they lie (a partial report's section), copied once into the event.
+    init(input: CorrelationRule.Input, nanoseconds: Int64, orderTime: Int64 = 0, fileIndex: Int, line: Int, offset: Int64,
+         fields: [(String, String)], textBytes text: UnsafeBufferPointer<UInt8>?, spilledText: (offset: Int64, count: Int)? = nil,
+         isTruncated: Bool = false, isRedacted: Bool = false, isFromDamagedData: Bool = false, time: FindingTime? = nil,
+         evidence: [EvidenceLocation] = []) {
         self.input = input
         self.nanoseconds = nanoseconds
         self.orderTime = orderTime
@@ -122,18 +141,7 @@ struct CorrelationEvent: Sendable {
                 reader.skipText()
                 return reader.position
             }
-            let size = start + Packed.size(of: newValue)
-            if packed.capacity >= size {
-                // In place (a year-less stamp placed keeps its size: provenance is coded in bytes).
-                packed.removeSubrange(start...)
-                Packed.append(newValue, to: &packed)
-            } else {
-                var rewritten: [UInt8] = []
-                rewritten.reserveCapacity(size)
-                rewritten += packed[..<start]
-                Packed.append(newValue, to: &rewritten)
-                packed = rewritten
-            }
+            Packed.replaceTime(in: &packed, from: start, with: newValue)
         }
     }
 
@@ -172,56 +180,139 @@ struct CorrelationEvent: Sendable {
     enum Packed {
         static let noText: UInt8 = 0, inlineText: UInt8 = 1, spilledText: UInt8 = 2
 
-        static func encode(fields: [(String, String)], text: [UInt8]?, spilledText: (offset: Int64, count: Int)?, time: FindingTime?) -> [UInt8] {
-            var size = lengthSize(fields.count) + 1 + size(of: time)
+        static func encode(fields: [(String, String)], text: UnsafeBufferPointer<UInt8>?, spilledText: (offset: Int64, count: Int)?, time: FindingTime?) -> [UInt8] {
+            let codes = time.map(Codes.init)
+            var size = lengthSize(fields.count) + 1 + size(of: time, codes)
             for (name, value) in fields { size += stringSize(name) + stringSize(value) }
             if let spilledText {
                 size += lengthSize(Int(spilledText.offset)) + lengthSize(spilledText.count)
             } else if let text {
                 size += lengthSize(text.count) + text.count
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(size)
-            appendLength(fields.count, to: &bytes)
-            for (name, value) in fields {
-                appendString(name, to: &bytes)
-                appendString(value, to: &bytes)
+            // Written in place into a buffer of exactly its size.
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                var writer = Writer(buffer.baseAddress!)
+                writer.length(fields.count)
+                for (name, value) in fields {
+                    writer.string(name)
+                    writer.string(value)
+                }
+                if let spilledText {
+                    writer.byte(Self.spilledText)
+                    writer.length(Int(spilledText.offset))
+                    writer.length(spilledText.count)
+                } else if let text {
+                    writer.byte(inlineText)
+                    writer.length(text.count)
+                    writer.bytes(text)
+                } else {
+                    writer.byte(noText)
+                }
+                writer.time(time, codes)
+                initialized = writer.count
+                precondition(initialized == size, "packed event size")
             }
-            if let spilledText {
-                bytes.append(Self.spilledText)
-                appendLength(Int(spilledText.offset), to: &bytes)
-                appendLength(spilledText.count, to: &bytes)
-            } else if let text {
-                bytes.append(inlineText)
-                appendLength(text.count, to: &bytes)
-                bytes += text
-            } else {
-                bytes.append(noText)
-            }
-            append(time, to: &bytes)
-            return bytes
         }
 
-        static func size(of time: FindingTime?) -> Int {
-            guard let time else { return 1 }
-            return 1 + stringSize(time.text) + 1 + (time.utc.map(stringSize) ?? 0) + 1
-                + provenanceSize(time.yearSource) + provenanceSize(time.zoneSource) + provenanceSize(time.confidence)
+        /// A time's provenance coded (``provenanceWords``), looked up once for sizing and writing.
+        struct Codes {
+            var year: UInt8, zone: UInt8, confidence: UInt8
+
+            init(_ time: FindingTime) {
+                year = provenanceCode(time.yearSource)
+                zone = provenanceCode(time.zoneSource)
+                confidence = provenanceCode(time.confidence)
+            }
         }
 
-        static func append(_ time: FindingTime?, to bytes: inout [UInt8]) {
-            guard let time else { bytes.append(0); return }
-            bytes.append(1)
-            appendString(time.text, to: &bytes)
-            if let utc = time.utc {
-                bytes.append(1)
-                appendString(utc, to: &bytes)
+        static func size(of time: FindingTime?, _ codes: Codes?) -> Int {
+            guard let time, let codes else { return 1 }
+            var size = 1 + stringSize(time.text) + 1 + (time.utc.map(stringSize) ?? 0) + 4
+            if codes.year == literalCode { size += stringSize(time.yearSource!) }
+            if codes.zone == literalCode { size += stringSize(time.zoneSource!) }
+            if codes.confidence == literalCode { size += stringSize(time.confidence) }
+            return size
+        }
+
+        /// Replaces the tail of `bytes` from `start` with `time` (in place when the capacity allows).
+        static func replaceTime(in bytes: inout [UInt8], from start: Int, with time: FindingTime?) {
+            let codes = time.map(Codes.init)
+            let size = size(of: time, codes)
+            if bytes.capacity >= start + size {
+                // In place (a year-less stamp placed keeps its size: provenance is coded in bytes).
+                bytes.removeSubrange(start...)
+                bytes.append(contentsOf: repeatElement(0, count: size))
+                bytes.withUnsafeMutableBufferPointer { buffer in
+                    var writer = Writer(buffer.baseAddress! + start)
+                    writer.time(time, codes)
+                }
             } else {
-                bytes.append(0)
+                bytes = [UInt8](unsafeUninitializedCapacity: start + size) { buffer, initialized in
+                    _ = buffer.initialize(from: bytes[..<start])
+                    var writer = Writer(buffer.baseAddress! + start)
+                    writer.time(time, codes)
+                    initialized = start + size
+                }
             }
-            appendProvenance(time.yearSource, to: &bytes)
-            appendProvenance(time.zoneSource, to: &bytes)
-            appendProvenance(time.confidence, to: &bytes)
-            bytes.append(time.isAmbiguous.map { $0 ? 2 : 1 } ?? 0)
+        }
+
+        /// Writes the packed layout at a pointer (the buffer is sized beforehand).
+        struct Writer {
+            let base: UnsafeMutablePointer<UInt8>
+            var count = 0
+
+            init(_ base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+            mutating func byte(_ value: UInt8) {
+                base[count] = value
+                count += 1
+            }
+
+            mutating func length(_ value: Int) {
+                var value = UInt(value)
+                while value >= 0x80 {
+                    byte(UInt8(value & 0x7f) | 0x80)
+                    value >>= 7
+                }
+                byte(UInt8(value))
+            }
+
+            mutating func bytes(_ values: UnsafeBufferPointer<UInt8>) {
+                guard let source = values.baseAddress, !values.isEmpty else { return }
+                (base + count).update(from: source, count: values.count)
+                count += values.count
+            }
+
+            mutating func bytes(_ values: [UInt8]) {
+                values.withUnsafeBufferPointer { bytes($0) }
+            }
+
+            mutating func string(_ value: String) {
+                var value = value
+                length(value.utf8.count)
+                value.withUTF8 { bytes($0) }
+            }
+
+            mutating func provenance(_ code: UInt8, _ word: String?) {
+                byte(code)
+                if code == Packed.literalCode { string(word!) }
+            }
+
+            mutating func time(_ time: FindingTime?, _ codes: Codes?) {
+                guard let time, let codes else { byte(0); return }
+                byte(1)
+                string(time.text)
+                if let utc = time.utc {
+                    byte(1)
+                    string(utc)
+                } else {
+                    byte(0)
+                }
+                provenance(codes.year, time.yearSource)
+                provenance(codes.zone, time.zoneSource)
+                provenance(codes.confidence, time.confidence)
+                byte(time.isAmbiguous.map { $0 ? 2 : 1 } ?? 0)
+            }
         }
 
         /// The words a time's provenance is made of, each coded in one byte: 0 for none, its index + 1,
@@ -232,23 +323,10 @@ struct CorrelationEvent: Sendable {
         ].map(\.rawValue) + ["--timezone", "assumed-utc", "high", "medium", "low"]
         static let literalCode: UInt8 = 255
 
-        private static func provenanceCode(_ word: String) -> UInt8? {
-            provenanceWords.firstIndex(of: word).map { UInt8($0 + 1) }
-        }
-
-        private static func provenanceSize(_ word: String?) -> Int {
-            guard let word, provenanceCode(word) == nil else { return 1 }
-            return 1 + stringSize(word)
-        }
-
-        private static func appendProvenance(_ word: String?, to bytes: inout [UInt8]) {
-            guard let word else { bytes.append(0); return }
-            if let code = provenanceCode(word) {
-                bytes.append(code)
-            } else {
-                bytes.append(literalCode)
-                appendString(word, to: &bytes)
-            }
+        /// 0 for none, the word's index + 1, or ``literalCode``.
+        private static func provenanceCode(_ word: String?) -> UInt8 {
+            guard let word else { return 0 }
+            return provenanceWords.firstIndex(of: word).map { UInt8($0 + 1) } ?? literalCode
         }
 
         private static func lengthSize(_ value: Int) -> Int {
@@ -259,20 +337,6 @@ struct CorrelationEvent: Sendable {
 
         private static func stringSize(_ string: String) -> Int {
             lengthSize(string.utf8.count) + string.utf8.count
-        }
-
-        private static func appendLength(_ value: Int, to bytes: inout [UInt8]) {
-            var value = UInt(value)
-            while value >= 0x80 {
-                bytes.append(UInt8(value & 0x7f) | 0x80)
-                value >>= 7
-            }
-            bytes.append(UInt8(value))
-        }
-
-        private static func appendString(_ string: String, to bytes: inout [UInt8]) {
-            appendLength(string.utf8.count, to: &bytes)
-            bytes += string.utf8
         }
 
         /// Reads a buffer ``encode(fields:text:time:)`` made (never anything else: no checks).

@@ -356,6 +356,13 @@ enum PartialCodec {
             return Int(value)
         }
 
+        /// Bytes where they lie in the section (valid while it is).
+        mutating func dataBuffer() throws(PartialFormatError) -> UnsafeBufferPointer<UInt8> {
+            let length = try length()
+            position += length
+            return UnsafeRawBufferPointer(rebasing: base[(position - length)..<position]).assumingMemoryBound(to: UInt8.self)
+        }
+
         mutating func data() throws(PartialFormatError) -> [UInt8] {
             let length = try length()
             position += length
@@ -488,6 +495,8 @@ enum PartialCodec {
         let count = try reader.count()
         var events: [CorrelationEvent] = []
         events.reserveCapacity(reader.capacity(count, bytesEach: 10))
+        // One field list for all events (each event packs its own copy).
+        var fields: [(String, String)] = []
         for _ in 0..<count {
             let flags = try reader.byte()
             guard flags & ~31 == 0 else { throw reader.failure("event flags \(flags)") }
@@ -499,14 +508,14 @@ enum PartialCodec {
             let line = try reader.int()
             let offset = try reader.signed()
             let fieldCount = try reader.count()
-            var fields: [(String, String)] = []
+            fields.removeAll(keepingCapacity: true)
             fields.reserveCapacity(reader.capacity(fieldCount, bytesEach: 2))
             for _ in 0..<fieldCount { fields.append((try reader.string(), try reader.string())) }
-            let text = flags & 16 != 0 ? try reader.data() : nil
+            let text = flags & 16 != 0 ? try reader.dataBuffer() : nil
             let time = try readTime(&reader)
             let evidence = try readLocations(&reader)
             events.append(CorrelationEvent(input: flags & 1 != 0 ? .correlation(Int(input)) : .rule(Int(input)), nanoseconds: nanoseconds,
-                                           orderTime: orderTime, fileIndex: fileIndex, line: line, offset: offset, fields: fields, text: text,
+                                           orderTime: orderTime, fileIndex: fileIndex, line: line, offset: offset, fields: fields, textBytes: text,
                                            isTruncated: flags & 2 != 0, isRedacted: flags & 4 != 0, isFromDamagedData: flags & 8 != 0,
                                            time: time, evidence: evidence))
         }
