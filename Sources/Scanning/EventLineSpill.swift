@@ -11,7 +11,7 @@ import Foundation
 /// bytes are its line, which is read again only when the event becomes evidence of a correlation
 /// finding (at most ``CorrelationEngine/evidenceLimit`` lines a finding) or when a shard writes its
 /// partial report. The lines go, in the order the events are made, to a file created with `mkstemp`
-/// (mode 0600) in the directory given (`$TMPDIR` for `spoor scan`, never beside the evidence) and
+/// (mode 0600, close-on-exec) in the directory given (`$TMPDIR` for `spoor scan`, never beside the evidence) and
 /// unlinked at once: nothing is left behind, whatever way the process ends, and the lines leave the
 /// process's memory for the page cache. The lines are those the report would show (secrets redacted).
 ///
@@ -32,6 +32,7 @@ final class EventLineSpill: @unchecked Sendable {
         var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("spoor-lines-XXXXXX".utf8CString)
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { return nil }
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         self.descriptor = descriptor
         pending.reserveCapacity(Self.writeSize)

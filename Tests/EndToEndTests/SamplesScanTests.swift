@@ -58,6 +58,21 @@ struct SamplesScanTests {
         }
     }
 
+    @Test("--temp-dir: a given folder, or none, gives the same report and leaves the folder empty; a folder that is not there is an error")
+    func temporaryDirectory() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let spillFolder = folder.url.appendingPathComponent("spill")
+        try FileManager.default.createDirectory(at: spillFolder, withIntermediateDirectories: true)
+        let (_, _, spilled) = try scanSamples(["--temp-dir", spillFolder.path], into: folder, name: "spilled.json")
+        let (_, _, held) = try scanSamples(["--temp-dir", "none"], into: folder, name: "held.json")
+        #expect(try Self.withoutRun(spilled) == Self.withoutRun(held))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: spillFolder.path).isEmpty)
+        let missing = try SpoorProcess.run(["scan", "samples/var/log", "--temp-dir", folder.url.appendingPathComponent("nope").path, "--no-progress"])
+        #expect(missing.status != 0 && missing.status != 1)
+        #expect(missing.standardError.contains("--temp-dir"))
+    }
+
     @Test("the report is byte-identical outside `run` with --jobs 1 and --jobs 8")
     func determinism() throws {
         let folder = try TemporaryFolder()
