@@ -178,30 +178,25 @@ struct CorrelationEngine {
         }
     }
 
-    /// The group key of an event (group-by values joined), or nil when a field is missing.
-    private func groupKey(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> String? {
-        guard let position = correlation.inputs.firstIndex(of: event.input) else { return nil }
-        return groupKey(event, fields: correlation.groupBy.map { correlation.field(for: $0, input: position) })
-    }
-
     /// The group key from the event's fields named (its input's names for the group-by fields): one
-    /// field's value as it is, several joined, each followed by U+001F.
-    private func groupKey(_ event: CorrelationEvent, fields: [String]) -> String? {
-        if fields.count == 1 { return event.value(of: fields[0]) }
+    /// field's value as it is, several joined, each followed by U+001F. (Events are read through
+    /// pointers here: see ``CorrelationEvent/value(of:at:)``.)
+    private func groupKey(_ event: UnsafePointer<CorrelationEvent>, fields: [String]) -> String? {
+        if fields.count == 1 { return CorrelationEvent.value(of: fields[0], at: event) }
         var key = ""
         for name in fields {
-            guard let value = event.value(of: name) else { return nil }
+            guard let value = CorrelationEvent.value(of: name, at: event) else { return nil }
             key += value
             key += "\u{1F}"
         }
         return key
     }
 
-    /// The group-by values of an event whose ``groupKey(_:_:)`` is not nil, by group-by name (for a firing).
-    private func groupValues(_ event: CorrelationEvent, _ correlation: CorrelationRule) -> [String: String] {
-        guard let position = correlation.inputs.firstIndex(of: event.input) else { return [:] }
+    /// The group-by values of an event whose group key is not nil, by group-by name (for a firing).
+    private func groupValues(_ event: UnsafePointer<CorrelationEvent>, _ correlation: CorrelationRule) -> [String: String] {
+        guard let position = correlation.inputs.firstIndex(of: event.pointee.input) else { return [:] }
         var values: [String: String] = [:]
-        for name in correlation.groupBy { values[name] = event.value(of: correlation.field(for: name, input: position)) }
+        for name in correlation.groupBy { values[name] = CorrelationEvent.value(of: correlation.field(for: name, input: position), at: event) }
         return values
     }
 
@@ -234,8 +229,8 @@ struct CorrelationEngine {
     }
 
     /// A `value_sum` value: the field read as a decimal number, nil when it is missing or not a number.
-    private static func number(_ event: CorrelationEvent, _ field: String) -> Double? {
-        guard var text = event.value(of: field) else { return nil }
+    private static func number(_ event: UnsafePointer<CorrelationEvent>, _ field: String) -> Double? {
+        guard var text = CorrelationEvent.value(of: field, at: event) else { return nil }
         return text.withUTF8 { DecimalValue.parse($0) }
     }
 
@@ -274,12 +269,15 @@ struct CorrelationEngine {
         var freeSlots: [Int] = []
         let needed = correlation.bounds.isEmpty ? [CorrelationRule.Bound(op: .gte, value: Set(correlation.inputs).count)] : correlation.bounds
         let stages = correlation.inputs.count
-        let gather = { (indexes: [Int32]) in indexes.map { all[Int($0)] } }
+        // Events read through the pointer's address (`pointee`): a subscript of the buffer would copy
+        // each one, retaining its buffers.
+        let events = all.baseAddress!
+        let gather = { (indexes: [Int32]) in indexes.map { events[Int($0)] } }
         // Each input's names for the group-by fields, looked up once.
         let groupFields = correlation.inputs.indices.map { position in correlation.groupBy.map { correlation.field(for: $0, input: position) } }
         for (position, eventIndex) in order.enumerated() {
             // Read in place (a copy would retain each of its fields).
-            let event = all.baseAddress!.advanced(by: Int(eventIndex))
+            let event = events.advanced(by: Int(eventIndex))
             let now = event.pointee.orderTime
             if position > 0 && position % Self.sweepInterval == 0 {
                 for (key, slot) in slotOfKey.filter({ now - slots[$0.value].lastSeen > span }) {
@@ -290,7 +288,7 @@ struct CorrelationEngine {
                 suppression.sweep(at: now)
             }
             guard let input = correlation.inputs.firstIndex(of: event.pointee.input),
-                  let key = groupKey(event.pointee, fields: groupFields[input]) else { continue }
+                  let key = groupKey(event, fields: groupFields[input]) else { continue }
             let slot: Int
             if let existing = slotOfKey[key] {
                 slot = existing
@@ -301,11 +299,11 @@ struct CorrelationEngine {
             slots[slot].lastSeen = now
             switch correlation.kind {
             case .eventCount, .valueCount:
-                let value = correlation.valueField.flatMap { event.pointee.value(of: $0) }
+                let value = correlation.valueField.flatMap { CorrelationEvent.value(of: $0, at: event) }
                 if correlation.kind == .valueCount && value == nil { continue }
                 // Slide: drop events older than the span before this one.
-                while let first = slots[slot].window.first, now - all[Int(first)].orderTime > span {
-                    if let old = correlation.valueField.flatMap({ all[Int(first)].value(of: $0) }) {
+                while let first = slots[slot].window.first, now - events[Int(first)].orderTime > span {
+                    if let old = correlation.valueField.flatMap({ CorrelationEvent.value(of: $0, at: events + Int(first)) }) {
                         slots[slot].counts[old, default: 1] -= 1
                         if slots[slot].counts[old] == 0 { slots[slot].counts[old] = nil }
                     }
@@ -315,16 +313,16 @@ struct CorrelationEngine {
                 if let value { slots[slot].counts[value, default: 0] += 1 }
                 let count = correlation.kind == .eventCount ? slots[slot].window.count : slots[slot].counts.count
                 if correlation.bounds.allSatisfy({ $0.holds(count) }) {
-                    var extra = groupValues(event.pointee, correlation)
+                    var extra = groupValues(event, correlation)
                     extra[correlation.kind == .eventCount ? "event_count" : "value_count"] = String(count)
                     fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].window)), extra: extra))
                     reported.append(suppression.reports(key, at: now))
                     slots[slot] = Group(lastSeen: now)
                 }
             case .valueSum:
-                guard let field = correlation.valueField, let value = Self.number(event.pointee, field) else { continue }
-                while let first = slots[slot].window.first, now - all[Int(first)].orderTime > span {
-                    slots[slot].sum -= Self.number(all[Int(first)], field) ?? 0
+                guard let field = correlation.valueField, let value = Self.number(event, field) else { continue }
+                while let first = slots[slot].window.first, now - events[Int(first)].orderTime > span {
+                    slots[slot].sum -= Self.number(events + Int(first), field) ?? 0
                     slots[slot].window.removeFirst()
                 }
                 if slots[slot].window.isEmpty { slots[slot].sum = 0 }
@@ -332,7 +330,7 @@ struct CorrelationEngine {
                 slots[slot].sum += value
                 if correlation.bounds.allSatisfy({ $0.holds(slots[slot].sum) }) {
                     let sum = slots[slot].sum
-                    var extra = groupValues(event.pointee, correlation)
+                    var extra = groupValues(event, correlation)
                     extra["value_sum"] = sum == sum.rounded() && abs(sum) < 1e15 ? String(Int64(sum)) : String(sum)
                     fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].window)), extra: extra))
                     reported.append(suppression.reports(key, at: now))
@@ -340,17 +338,17 @@ struct CorrelationEngine {
                 }
             case .temporal:
                 guard let position = correlation.inputs.firstIndex(of: event.pointee.input) else { continue }
-                if !slots[slot].latest.isEmpty { slots[slot].latest = slots[slot].latest.filter { now - all[Int($0.value)].orderTime <= span } }
+                if !slots[slot].latest.isEmpty { slots[slot].latest = slots[slot].latest.filter { now - events[Int($0.value)].orderTime <= span } }
                 slots[slot].latest[position] = eventIndex
                 if needed.allSatisfy({ $0.holds(slots[slot].latest.count) }) {
-                    fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].latest.values)).sorted(by: Self.precedes), extra: groupValues(event.pointee, correlation)))
+                    fired.append(firing(correlation, index: index, events: gather(Array(slots[slot].latest.values)).sorted(by: Self.precedes), extra: groupValues(event, correlation)))
                     reported.append(suppression.reports(key, at: now))
                     slots[slot] = Group(lastSeen: now)
                 }
             case .temporalOrdered:
                 // partial[k]: the chain that has matched the first k rules, the latest-starting one kept.
                 if !slots[slot].partial.isEmpty {
-                    slots[slot].partial = slots[slot].partial.filter { now - ($0.value.first.map { all[Int($0)].orderTime } ?? now) <= span }
+                    slots[slot].partial = slots[slot].partial.filter { now - ($0.value.first.map { events[Int($0)].orderTime } ?? now) <= span }
                 }
                 // An input may stand at several positions: try the latest stage first so one event does
                 // not both start and extend a chain.
@@ -361,12 +359,12 @@ struct CorrelationEngine {
                     } else if let chain = slots[slot].partial[position] {
                         let extended = chain + [eventIndex]
                         if position + 1 == stages { completed = extended; break }
-                        if let current = slots[slot].partial[position + 1], let start = current.first, all[Int(start)].orderTime > all[Int(chain[0])].orderTime { continue }
+                        if let current = slots[slot].partial[position + 1], let start = current.first, events[Int(start)].orderTime > events[Int(chain[0])].orderTime { continue }
                         slots[slot].partial[position + 1] = extended
                     }
                 }
                 if let completed {
-                    fired.append(firing(correlation, index: index, events: gather(completed), extra: groupValues(event.pointee, correlation)))
+                    fired.append(firing(correlation, index: index, events: gather(completed), extra: groupValues(event, correlation)))
                     reported.append(suppression.reports(key, at: now))
                     slots[slot] = Group(lastSeen: now)
                 }
@@ -406,21 +404,21 @@ struct CorrelationEngine {
                 let now = event.pointee.orderTime
                 if position > 0 && position % Self.sweepInterval == 0 { suppression.sweep(at: now) }
                 guard let input = correlation.inputs.firstIndex(of: event.pointee.input),
-                      let key = groupKey(event.pointee, fields: groupFields[input]) else { continue }
+                      let key = groupKey(event, fields: groupFields[input]) else { continue }
                 if !correlation.exclude.isEmpty {
-                    let lookup = { (name: String) in event.pointee.value(of: name) }
-                    let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(event.pointee.value(of: $0.field.text), scratch: scratch, value: lookup) } }
+                    let lookup = { (name: String) in CorrelationEvent.value(of: name, at: event) }
+                    let isExcluded = correlation.exclude.contains { map in map.allSatisfy { $0.holds(CorrelationEvent.value(of: $0.field.text, at: event), scratch: scratch, value: lookup) } }
                     if isExcluded { continue }
                 }
                 // The tuple as one string (one field: its value, no copy).
                 var tuple = ""
                 var isComplete = true
                 if correlation.fields.count == 1 {
-                    guard let value = event.pointee.value(of: correlation.fields[0]) else { continue }
+                    guard let value = CorrelationEvent.value(of: correlation.fields[0], at: event) else { continue }
                     tuple = value
                 } else {
                     for name in correlation.fields {
-                        guard let value = event.pointee.value(of: name) else { isComplete = false; break }
+                        guard let value = CorrelationEvent.value(of: name, at: event) else { isComplete = false; break }
                         tuple += value
                         tuple += "\u{1F}"
                     }
@@ -432,7 +430,7 @@ struct CorrelationEngine {
                     return baseline.seen.insert(tuple).inserted && !isLearning
                 }
                 if learns(&baselines[key, default: Baseline(start: now)]) {
-                    fired.append(firing(correlation, index: index, events: [event.pointee], extra: groupValues(event.pointee, correlation)))
+                    fired.append(firing(correlation, index: index, events: [event.pointee], extra: groupValues(event, correlation)))
                     reported.append(suppression.reports(key, at: now))
                 }
             }

@@ -148,17 +148,26 @@ struct CorrelationEvent: Sendable {
 
     /// The value of the first field named `name`, nil when there is none.
     func value(of name: String) -> String? {
-        packed.withUnsafeBufferPointer { buffer in
-            var reader = Packed.Reader(buffer)
-            let count = reader.length()
-            let nameLength = name.utf8.count
-            for _ in 0..<count {
-                let fieldName = reader.bytes()
-                let value = reader.bytes()
-                if fieldName.count == nameLength && name.utf8.elementsEqual(fieldName) { return String(decoding: value, as: UTF8.self) }
-            }
-            return nil
+        packed.withUnsafeBufferPointer { Self.value(of: name, in: $0) }
+    }
+
+    /// ``value(of:)`` of the event at `event`, read where it lies. The correlation engine reads events
+    /// through pointers: passing `pointee` as an argument, or calling a method on it, copies the event
+    /// (retaining its buffers) once per event and correlation.
+    static func value(of name: String, at event: UnsafePointer<CorrelationEvent>) -> String? {
+        event.pointee.packed.withUnsafeBufferPointer { value(of: name, in: $0) }
+    }
+
+    private static func value(of name: String, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        var reader = Packed.Reader(buffer)
+        let count = reader.length()
+        let nameLength = name.utf8.count
+        for _ in 0..<count {
+            let fieldName = reader.bytes()
+            let value = reader.bytes()
+            if fieldName.count == nameLength && name.utf8.elementsEqual(fieldName) { return String(decoding: value, as: UTF8.self) }
         }
+        return nil
     }
 
     /// This event as evidence of a finding (a spilled line read back from `lines`).
