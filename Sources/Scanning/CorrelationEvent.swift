@@ -159,15 +159,19 @@ struct CorrelationEvent: Sendable {
     }
 
     private static func value(of name: String, in buffer: UnsafeBufferPointer<UInt8>) -> String? {
-        var reader = Packed.Reader(buffer)
-        let count = reader.length()
-        let nameLength = name.utf8.count
-        for _ in 0..<count {
-            let fieldName = reader.bytes()
-            let value = reader.bytes()
-            if fieldName.count == nameLength && name.utf8.elementsEqual(fieldName) { return String(decoding: value, as: UTF8.self) }
+        var name = name
+        return name.withUTF8 { name in
+            var reader = Packed.Reader(buffer)
+            let count = reader.length()
+            for _ in 0..<count {
+                let fieldName = reader.bytes()
+                let value = reader.bytes()
+                if fieldName.count == name.count && (name.isEmpty || memcmp(fieldName.baseAddress!, name.baseAddress!, name.count) == 0) {
+                    return String(decoding: value, as: UTF8.self)
+                }
+            }
+            return nil
         }
-        return nil
     }
 
     /// This event as evidence of a finding (a spilled line read back from `lines`).
