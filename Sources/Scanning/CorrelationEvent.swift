@@ -98,30 +98,45 @@ struct CorrelationEvent: Sendable {
         }
     }
 
-    /// The evidence line's bytes when they are held here, nil for a firing or a line in a spill file.
-    var inlineText: [UInt8]? {
+    /// Where the evidence line is: none (a firing), held here, or in the scan's ``EventLineSpill``.
+    enum StoredLine {
+        case none
+        case inline([UInt8])
+        case spilled(offset: Int64, count: Int)
+    }
+
+    var storedLine: StoredLine {
         packed.withUnsafeBufferPointer { buffer in
             var reader = Packed.Reader(buffer)
             reader.skipFields()
-            return reader.textKind() == Packed.inlineText ? Array(reader.bytes()) : nil
+            switch reader.textKind() {
+            case Packed.inlineText: return .inline(Array(reader.bytes()))
+            case Packed.spilledText: return .spilled(offset: Int64(reader.length()), count: reader.length())
+            default: return .none
+            }
         }
+    }
+
+    /// The evidence line's bytes when they are held here, nil for a firing or a line in a spill file.
+    var inlineText: [UInt8]? {
+        if case .inline(let bytes) = storedLine { return bytes }
+        return nil
     }
 
     /// Where the evidence line lies in the scan's ``EventLineSpill``, nil when it is held here or absent.
     var spilledText: (offset: Int64, count: Int)? {
-        packed.withUnsafeBufferPointer { buffer in
-            var reader = Packed.Reader(buffer)
-            reader.skipFields()
-            guard reader.textKind() == Packed.spilledText else { return nil }
-            return (Int64(reader.length()), reader.length())
-        }
+        if case .spilled(let offset, let count) = storedLine { return (offset, count) }
+        return nil
     }
 
     /// The evidence line's bytes (read back from `lines` when spilled), nil for a firing, or for a
     /// spilled line the temporary file could not give back.
     func text(lines: EventLineSpill?) -> [UInt8]? {
-        if let (offset, count) = spilledText { return lines?.read(offset: offset, count: count) }
-        return inlineText
+        switch storedLine {
+        case .none: return nil
+        case .inline(let bytes): return bytes
+        case .spilled(let offset, let count): return lines?.read(offset: offset, count: count)
+        }
     }
 
     /// The stamp and its provenance. Setting it rewrites only the packed buffer's tail: in place when it
@@ -295,10 +310,6 @@ struct CorrelationEvent: Sendable {
                 guard let source = values.baseAddress, !values.isEmpty else { return }
                 (base + count).update(from: source, count: values.count)
                 count += values.count
-            }
-
-            mutating func bytes(_ values: [UInt8]) {
-                values.withUnsafeBufferPointer { bytes($0) }
             }
 
             mutating func string(_ value: String) {

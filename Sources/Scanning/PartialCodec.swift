@@ -95,8 +95,11 @@ enum PartialCodec {
         events.index(state.correlationEvents.count)
         var lines = state.eventLines.map { EventLineSpill.Reader($0) }
         for event in state.correlationEvents {
-            var text = event.inlineText
-            if let (offset, count) = event.spilledText {
+            let text: [UInt8]?
+            switch event.storedLine {
+            case .none: text = nil
+            case .inline(let bytes): text = bytes
+            case .spilled(let offset, let count):
                 text = lines?.read(offset: offset, count: count)
                 guard text != nil else { throw EventLineSpillError(path: state.paths[event.fileIndex], line: event.line) }
             }
@@ -364,9 +367,7 @@ enum PartialCodec {
         }
 
         mutating func data() throws(PartialFormatError) -> [UInt8] {
-            let length = try length()
-            position += length
-            return Array(UnsafeRawBufferPointer(rebasing: base[(position - length)..<position]))
+            Array(try dataBuffer())
         }
 
         mutating func text() throws(PartialFormatError) -> String {
